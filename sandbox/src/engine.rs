@@ -1,0 +1,405 @@
+//! The Docker engine connection and the lifecycle of one sandbox container.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use bollard::Docker;
+use bollard::models::{ContainerCreateBody, HostConfig};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, ListContainersOptionsBuilder,
+    RemoveContainerOptionsBuilder,
+};
+use bytesize::ByteSize;
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+
+use crate::archive::{self, SandboxFile};
+use crate::cleanup;
+use crate::run::{self, RunOutcome, RunRequest};
+use crate::{LABEL, OWNER_LABEL, SANDBOX_USER, SandboxError, WORK_DIR};
+
+/// Resource limits and image of one sandbox container.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SandboxConfig {
+    /// Image reference, e.g. `checker/node:18`.
+    pub image: String,
+    /// Memory for everything running in the container, swap and tmpfs included.
+    pub memory: ByteSize,
+    /// Maximum number of processes and threads at once.
+    pub pids: u32,
+    /// CPU share, in cores.
+    pub cpus: f64,
+    /// Size of the writable work directory (a tmpfs, counted in `memory` too).
+    pub work_dir_size: ByteSize,
+}
+
+impl SandboxConfig {
+    /// A configuration with conservative defaults: 256 MiB, 128 processes, one core, 64 MiB of
+    /// work directory.
+    pub fn new(image: impl Into<String>) -> Self {
+        SandboxConfig {
+            image: image.into(),
+            memory: ByteSize::mib(256),
+            pids: 128,
+            cpus: 1.0,
+            work_dir_size: ByteSize::mib(64),
+        }
+    }
+}
+
+/// A connection to the Docker engine that opens sandboxes.
+#[derive(Clone)]
+pub struct Engine {
+    docker: Docker,
+    owner: String,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("owner", &self.owner).finish()
+    }
+}
+
+static SANDBOX_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Engine {
+    /// Connects to the local Docker engine (`DOCKER_HOST` or the default socket) and checks
+    /// that it answers.
+    pub async fn connect() -> Result<Self, SandboxError> {
+        let unavailable = |e: bollard::errors::Error| SandboxError::DockerUnavailable(e.to_string());
+        let docker = Docker::connect_with_defaults().map_err(unavailable)?;
+        let docker = tokio::time::timeout(Duration::from_secs(10), docker.negotiate_version())
+            .await
+            .map_err(|_| SandboxError::DockerUnavailable("no answer within 10 s".into()))?
+            .map_err(unavailable)?;
+        docker.ping().await.map_err(unavailable)?;
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_else(|_| "localhost".into());
+        Ok(Engine {
+            docker,
+            owner: format!("{host}/{}", std::process::id()),
+        })
+    }
+
+    /// Whether an image with this reference exists locally.
+    pub async fn image_exists(&self, image: &str) -> Result<bool, SandboxError> {
+        match self.docker.inspect_image(image).await {
+            Ok(_) => Ok(true),
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 404, ..
+            }) => Ok(false),
+            Err(e) => Err(SandboxError::docker("inspect an image")(e)),
+        }
+    }
+
+    /// Imports a root file system tarball as image `reference` (`docker import`), applying
+    /// Dockerfile-style `changes` such as `ENV PATH=...` or `WORKDIR /work`.
+    pub async fn import_image(
+        &self,
+        rootfs: &Path,
+        reference: &str,
+        changes: &[String],
+    ) -> Result<(), SandboxError> {
+        let (repo, tag) = reference.rsplit_once(':').unwrap_or((reference, "latest"));
+        let file = tokio::fs::File::open(rootfs)
+            .await
+            .map_err(|source| SandboxError::Io {
+                context: format!("opening {}", rootfs.display()),
+                source,
+            })?;
+        let body = bollard::body_try_stream(tokio_util::io::ReaderStream::new(file));
+        let options = CreateImageOptionsBuilder::default()
+            .from_src("-")
+            .repo(repo)
+            .tag(tag)
+            .changes(changes.to_vec())
+            .build();
+        let mut progress = self.docker.create_image(Some(options), Some(body), None);
+        while let Some(item) = progress.next().await {
+            item.map_err(SandboxError::docker("import an image"))?;
+        }
+        Ok(())
+    }
+
+    /// Removes containers left behind by earlier processes on this host that have died
+    /// (crashed, killed), recognised by their labels. Returns how many were removed.
+    pub async fn sweep_orphans(&self) -> Result<usize, SandboxError> {
+        let host = self.owner.split('/').next().unwrap_or_default().to_owned();
+        let filters = HashMap::from([("label".to_owned(), vec![LABEL.to_owned()])]);
+        let options = ListContainersOptionsBuilder::default()
+            .all(true)
+            .filters(&filters)
+            .build();
+        let containers = self
+            .docker
+            .list_containers(Some(options))
+            .await
+            .map_err(SandboxError::docker("list sandbox containers"))?;
+        let mut removed = 0;
+        for container in containers {
+            let owner = container
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(OWNER_LABEL))
+                .cloned()
+                .unwrap_or_default();
+            let Some((owner_host, pid)) = owner.split_once('/') else {
+                continue;
+            };
+            let alive = Path::new("/proc").join(pid).exists();
+            if owner_host == host && !alive {
+                if let Some(id) = container.id {
+                    if remove_container(&self.docker, &id).await.is_ok() {
+                        removed += 1;
+                    }
+                }
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Creates and starts a locked-down container: no network, read-only root, all
+    /// capabilities dropped, no new privileges, memory (swap included), process and CPU limits,
+    /// and a tmpfs work directory. Commands later run in it as an unprivileged user.
+    pub async fn open(&self, config: &SandboxConfig) -> Result<Sandbox, SandboxError> {
+        if !self.image_exists(&config.image).await? {
+            return Err(SandboxError::ImageMissing(config.image.clone()));
+        }
+        let memory = i64::try_from(config.memory.as_u64()).unwrap_or(i64::MAX);
+        let tmpfs = HashMap::from([
+            (
+                WORK_DIR.to_owned(),
+                format!(
+                    "rw,exec,nosuid,nodev,size={},mode=1777",
+                    config.work_dir_size.as_u64()
+                ),
+            ),
+            (
+                "/tmp".to_owned(),
+                "rw,exec,nosuid,nodev,size=16m,mode=1777".to_owned(),
+            ),
+        ]);
+        let host_config = HostConfig {
+            network_mode: Some("none".into()),
+            readonly_rootfs: Some(true),
+            cap_drop: Some(vec!["ALL".into()]),
+            security_opt: Some(vec!["no-new-privileges".into()]),
+            memory: Some(memory),
+            memory_swap: Some(memory),
+            pids_limit: Some(i64::from(config.pids)),
+            nano_cpus: Some((config.cpus * 1e9) as i64),
+            tmpfs: Some(tmpfs),
+            init: Some(true),
+            ipc_mode: Some("private".into()),
+            ..Default::default()
+        };
+        let labels = HashMap::from([
+            (LABEL.to_owned(), "1".to_owned()),
+            (OWNER_LABEL.to_owned(), self.owner.clone()),
+        ]);
+        let body = ContainerCreateBody {
+            image: Some(config.image.clone()),
+            // The keep-alive process runs as uid 0 without any capability, so the sandbox user
+            // can signal every process of its own (`kill -9 -1`) without ending the container.
+            user: Some("0:0".into()),
+            cmd: Some(vec!["sleep".into(), "infinity".into()]),
+            entrypoint: Some(vec![]),
+            env: Some(vec![]),
+            network_disabled: Some(true),
+            labels: Some(labels),
+            host_config: Some(host_config),
+            ..Default::default()
+        };
+        let name = format!(
+            "checker-{}-{}",
+            std::process::id(),
+            SANDBOX_COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let created = self
+            .docker
+            .create_container(
+                Some(CreateContainerOptionsBuilder::default().name(&name).build()),
+                body,
+            )
+            .await
+            .map_err(SandboxError::docker("create the container"))?;
+        // From here on the container exists: the Sandbox value owns it and removes it on drop.
+        let sandbox = Sandbox {
+            docker: self.docker.clone(),
+            id: created.id,
+            removed: false,
+            oom_kills: std::sync::atomic::AtomicU64::new(0),
+        };
+        self.docker
+            .start_container(&sandbox.id, None)
+            .await
+            .map_err(SandboxError::docker("start the container"))?;
+        sandbox
+            .oom_kills
+            .store(sandbox.read_oom_kills().await?, Ordering::Relaxed);
+        Ok(sandbox)
+    }
+}
+
+async fn remove_container(docker: &Docker, id: &str) -> Result<(), bollard::errors::Error> {
+    let options = RemoveContainerOptionsBuilder::default()
+        .force(true)
+        .v(true)
+        .build();
+    match docker.remove_container(id, Some(options)).await {
+        Ok(()) => Ok(()),
+        // Already gone: that is what we wanted.
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        }) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// One running sandbox container. Removed by [`Sandbox::remove`], or in the background when
+/// dropped.
+pub struct Sandbox {
+    pub(crate) docker: Docker,
+    pub(crate) id: String,
+    removed: bool,
+    /// The container's out-of-memory kill count after the last command, to tell whether the
+    /// next one was killed for memory.
+    pub(crate) oom_kills: std::sync::atomic::AtomicU64,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox").field("id", &self.id).finish()
+    }
+}
+
+impl Sandbox {
+    /// The container's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Copies files into the work directory, owned by the sandbox user.
+    ///
+    /// Docker refuses archive uploads into a tmpfs or onto a read-only root, so the tar stream
+    /// goes through the standard input of a `tar -x` run inside the container.
+    pub async fn upload(&self, files: &[SandboxFile]) -> Result<(), SandboxError> {
+        let owned = files.to_vec();
+        let tarball = tokio::task::spawn_blocking(move || archive::pack(&owned))
+            .await
+            .map_err(|e| SandboxError::Upload(e.to_string()))??;
+        let script = format!("tar -x -f - -C {WORK_DIR}");
+        let (exit_code, stderr) = self.exec_with_input(&script, tarball).await?;
+        if exit_code != Some(0) {
+            return Err(SandboxError::Upload(format!(
+                "tar exited with {exit_code:?}: {}",
+                String::from_utf8_lossy(&stderr).trim()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Runs one command; see [`RunRequest`] for limits and [`RunOutcome`] for what comes back.
+    pub async fn run(&self, request: &RunRequest) -> Result<RunOutcome, SandboxError> {
+        run::run(self, request).await
+    }
+
+    /// Runs `script` as the sandbox user with `input` on its standard input, waits for it and
+    /// returns its exit code and standard error.
+    async fn exec_with_input(
+        &self,
+        script: &str,
+        input: Vec<u8>,
+    ) -> Result<(Option<i64>, Vec<u8>), SandboxError> {
+        let exec = run::create_exec(self, script, &[], true).await?;
+        let started = self
+            .docker
+            .start_exec(&exec, None)
+            .await
+            .map_err(SandboxError::docker("start a command"))?;
+        let bollard::exec::StartExecResults::Attached {
+            mut output,
+            input: mut stdin,
+        } = started
+        else {
+            return Err(SandboxError::Upload("the command started detached".into()));
+        };
+        let writer = async move {
+            stdin.write_all(&input).await?;
+            stdin.shutdown().await
+        };
+        let mut stderr = Vec::new();
+        let reader = async {
+            while let Some(chunk) = output.next().await {
+                if let Ok(bollard::container::LogOutput::StdErr { message }) = chunk {
+                    if stderr.len() < 4096 {
+                        stderr.extend_from_slice(&message);
+                    }
+                }
+            }
+        };
+        let (written, ()) = tokio::join!(writer, reader);
+        written.map_err(|e| SandboxError::Upload(e.to_string()))?;
+        let exit_code = run::exit_code(self, &exec).await?;
+        Ok((exit_code, stderr))
+    }
+
+    /// Reads the container's cumulative count of processes killed for lack of memory
+    /// (cgroup v2 `memory.events`, or cgroup v1 `memory.oom_control`).
+    pub(crate) async fn read_oom_kills(&self) -> Result<u64, SandboxError> {
+        let script = "cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null";
+        let request = RunRequest::new(script, Duration::from_secs(10));
+        let outcome = run::run_raw(self, &request, "0:0").await?;
+        let text = String::from_utf8_lossy(&outcome.stdout);
+        Ok(text
+            .lines()
+            .filter_map(|l| l.strip_prefix("oom_kill "))
+            .filter_map(|n| n.trim().parse::<u64>().ok())
+            .max()
+            .unwrap_or(0))
+    }
+
+    /// Kills every process of the sandbox user (leftovers of a command that timed out).
+    pub(crate) async fn kill_all(&self) -> Result<(), SandboxError> {
+        let request = RunRequest::new("kill -9 -1 2>/dev/null; true", Duration::from_secs(10));
+        run::run_raw(self, &request, SANDBOX_USER).await.map(|_| ())
+    }
+
+    /// Stops and removes the container (force), waiting for Docker to confirm.
+    pub async fn remove(mut self) -> Result<(), SandboxError> {
+        self.removed = true;
+        remove_container(&self.docker, &self.id)
+            .await
+            .map_err(SandboxError::docker("remove the container"))
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if self.removed {
+            return;
+        }
+        let docker = self.docker.clone();
+        let id = std::mem::take(&mut self.id);
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => cleanup::track(handle.spawn(async move {
+                let _ = remove_container(&docker, &id).await;
+            })),
+            // No runtime left (process shutting down): remove synchronously on a fresh one.
+            Err(_) => {
+                let _ = std::thread::spawn(move || {
+                    if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    {
+                        let _ = rt.block_on(remove_container(&docker, &id));
+                    }
+                })
+                .join();
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Running one command in a sandbox: limits enforced from the host, output capped while read.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use bollard::container::LogOutput;
+use bollard::exec::{CreateExecOptions, StartExecResults};
+use bytesize::ByteSize;
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+
+use crate::engine::Sandbox;
+use crate::{SANDBOX_USER, SandboxError, WORK_DIR};
+
+/// Runs the command in a shell, then kills whatever it left running (daemonized children,
+/// background jobs) so nothing leaks into the next command. `kill -1` spares the shell itself.
+const WRAPPER: &str = r#"/bin/sh -c "$1"; status=$?; kill -9 -1 2>/dev/null; exit $status"#;
+
+/// The environment every command starts from; nothing of the host's leaks in.
+const BASE_ENV: [&str; 5] = [
+    "PATH=/usr/local/bin:/usr/bin:/bin",
+    "HOME=/work",
+    "TMPDIR=/tmp",
+    "LANG=C.UTF-8",
+    "LC_ALL=C.UTF-8",
+];
+
+/// One command to run in a sandbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRequest {
+    /// A `/bin/sh` script, run in the work directory.
+    pub script: String,
+    /// Bytes fed to the command's standard input; `None` gives it an empty one.
+    pub stdin: Option<Vec<u8>>,
+    /// Extra environment variables, on top of a minimal fixed environment.
+    pub env: Vec<(String, String)>,
+    /// Wall-clock limit, measured and enforced from the host.
+    pub time_limit: Duration,
+    /// Cap on standard output and standard error together; the command is killed beyond it.
+    pub output_limit: ByteSize,
+}
+
+impl RunRequest {
+    /// A request with no input, no extra environment and a 64 KiB output cap.
+    pub fn new(script: impl Into<String>, time_limit: Duration) -> Self {
+        RunRequest {
+            script: script.into(),
+            stdin: None,
+            env: Vec::new(),
+            time_limit,
+            output_limit: ByteSize::kib(64),
+        }
+    }
+}
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Termination {
+    /// It exited by itself (with any exit code, or killed by a signal of its own doing).
+    Exited,
+    /// It ran past its wall-clock limit and was killed.
+    TimeLimit,
+    /// It printed more than its output cap and was killed.
+    OutputLimit,
+    /// The kernel killed a process of it for exceeding the container's memory.
+    MemoryLimit,
+}
+
+/// What came back from one command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOutcome {
+    /// Exit code; 128 + N when killed by signal N; `None` when it could not be read.
+    pub exit_code: Option<i64>,
+    /// Standard output, at most the output cap.
+    pub stdout: Vec<u8>,
+    /// Standard error, at most what the cap left after standard output.
+    pub stderr: Vec<u8>,
+    /// Wall-clock time from start to end (or to the kill).
+    pub duration: Duration,
+    /// Why it ended.
+    pub termination: Termination,
+}
+
+pub(crate) async fn create_exec(
+    sandbox: &Sandbox,
+    script: &str,
+    env: &[(String, String)],
+    attach_stdin: bool,
+) -> Result<String, SandboxError> {
+    let argv = vec![
+        "/bin/sh".to_owned(),
+        "-c".to_owned(),
+        WRAPPER.to_owned(),
+        "checker-run".to_owned(),
+        script.to_owned(),
+    ];
+    create_exec_argv(sandbox, argv, env, attach_stdin, SANDBOX_USER).await
+}
+
+async fn create_exec_argv(
+    sandbox: &Sandbox,
+    argv: Vec<String>,
+    env: &[(String, String)],
+    attach_stdin: bool,
+    user: &str,
+) -> Result<String, SandboxError> {
+    let env: Vec<String> = BASE_ENV
+        .iter()
+        .map(|s| (*s).to_owned())
+        .chain(env.iter().map(|(k, v)| format!("{k}={v}")))
+        .collect();
+    let options = CreateExecOptions {
+        attach_stdin: Some(attach_stdin),
+        attach_stdout: Some(true),
+        attach_stderr: Some(true),
+        tty: Some(false),
+        env: Some(env),
+        cmd: Some(argv),
+        privileged: Some(false),
+        user: Some(user.to_owned()),
+        working_dir: Some(WORK_DIR.to_owned()),
+        ..Default::default()
+    };
+    let created = sandbox
+        .docker
+        .create_exec(&sandbox.id, options)
+        .await
+        .map_err(SandboxError::docker("create a command"))?;
+    Ok(created.id)
+}
+
+/// Reads an exec's exit code once its output stream has ended. The engine may take a moment
+/// to record it, so this polls briefly.
+pub(crate) async fn exit_code(sandbox: &Sandbox, exec: &str) -> Result<Option<i64>, SandboxError> {
+    for _ in 0..50 {
+        let inspected = sandbox
+            .docker
+            .inspect_exec(exec)
+            .await
+            .map_err(SandboxError::docker("inspect a command"))?;
+        if inspected.running != Some(true) {
+            return Ok(inspected.exit_code);
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    Ok(None)
+}
+
+/// Runs a learner-facing command as the sandbox user, with all limits.
+pub(crate) async fn run(
+    sandbox: &Sandbox,
+    request: &RunRequest,
+) -> Result<RunOutcome, SandboxError> {
+    let exec = create_exec(
+        sandbox,
+        &request.script,
+        &request.env,
+        request.stdin.is_some(),
+    )
+    .await?;
+    let mut outcome = stream_exec(sandbox, &exec, request).await?;
+    match outcome.termination {
+        Termination::TimeLimit | Termination::OutputLimit => {
+            sandbox.kill_all().await?;
+        }
+        Termination::Exited | Termination::MemoryLimit => {
+            outcome.exit_code = exit_code(sandbox, &exec).await?;
+        }
+    }
+    // A SIGKILL the platform did not send is the kernel's OOM killer when the container's
+    // kill count went up.
+    if outcome.termination == Termination::Exited && outcome.exit_code == Some(128 + 9) {
+        let kills = sandbox.read_oom_kills().await?;
+        if kills > sandbox.oom_kills.swap(kills, Ordering::Relaxed) {
+            outcome.termination = Termination::MemoryLimit;
+        }
+    }
+    Ok(outcome)
+}
+
+/// Runs a platform command (no wrapper) as `user`; used for housekeeping inside the sandbox.
+pub(crate) async fn run_raw(
+    sandbox: &Sandbox,
+    request: &RunRequest,
+    user: &str,
+) -> Result<RunOutcome, SandboxError> {
+    let argv = vec!["/bin/sh".into(), "-c".into(), request.script.clone()];
+    let exec = create_exec_argv(sandbox, argv, &request.env, false, user).await?;
+    let mut outcome = stream_exec(sandbox, &exec, request).await?;
+    if outcome.termination == Termination::Exited {
+        outcome.exit_code = exit_code(sandbox, &exec).await?;
+    }
+    Ok(outcome)
+}
+
+/// Starts an exec, feeds its standard input and reads its output until it ends, the deadline
+/// passes or the output cap is exceeded. Output beyond the cap is never buffered.
+async fn stream_exec(
+    sandbox: &Sandbox,
+    exec: &str,
+    request: &RunRequest,
+) -> Result<RunOutcome, SandboxError> {
+    let started_at = Instant::now();
+    let deadline = tokio::time::Instant::now() + request.time_limit;
+    let started = sandbox
+        .docker
+        .start_exec(exec, None)
+        .await
+        .map_err(SandboxError::docker("start a command"))?;
+    let StartExecResults::Attached { mut output, input } = started else {
+        return Err(SandboxError::Upload("the command started detached".into()));
+    };
+    // Feed stdin concurrently; a command that never reads it must not block us. Errors such
+    // as a closed pipe are the command's business.
+    let feeder = request.stdin.clone().map(|bytes| {
+        let mut input = input;
+        tokio::spawn(async move {
+            let _ = input.write_all(&bytes).await;
+            let _ = input.shutdown().await;
+        })
+    });
+    let cap = usize::try_from(request.output_limit.as_u64()).unwrap_or(usize::MAX);
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let mut termination = Termination::Exited;
+    loop {
+        let next = match tokio::time::timeout_at(deadline, output.next()).await {
+            Err(_elapsed) => {
+                termination = Termination::TimeLimit;
+                break;
+            }
+            Ok(None) => break,
+            Ok(Some(chunk)) => chunk,
+        };
+        let room = cap.saturating_sub(stdout.len() + stderr.len());
+        let (target, message) = match next {
+            Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => {
+                (&mut stdout, message)
+            }
+            Ok(LogOutput::StdErr { message }) => (&mut stderr, message),
+            Ok(LogOutput::StdIn { .. }) => continue,
+            // The stream broke: the command's end is read from the exit code below.
+            Err(_) => break,
+        };
+        if message.len() > room {
+            target.extend_from_slice(&message[..room]);
+            termination = Termination::OutputLimit;
+            break;
+        }
+        target.extend_from_slice(&message);
+    }
+    let duration = started_at.elapsed();
+    if let Some(feeder) = feeder {
+        feeder.abort();
+    }
+    Ok(RunOutcome {
+        exit_code: None,
+        stdout,
+        stderr,
+        duration,
+        termination,
+    })
+}
