@@ -1,1 +1,397 @@
-fn main(){}
+//! The `checker` command: parses flags, wires the library crates together, reports errors.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use checker::report::{self, Report};
+use checker::spec::{self, Project};
+use checker::submission::Submission;
+use checker::{engine, images, runtime};
+use clap::{Args, Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  graded, and every mandatory check passed
+  1  graded, and something failed (or the score is below --min-score)
+  2  bad input: a malformed spec, a wrong flag, a missing submission folder
+  3  platform fault: Docker unreachable, an image missing, a sandbox failure (never the learner's fault)
+  130 interrupted (Ctrl-C); the sandbox is removed before exiting";
+
+/// Checker grades programming exercises in locked-down Docker containers from YAML task specs.
+#[derive(Parser)]
+#[command(name = "checker", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Grade a submission folder against a project and print the report.
+    #[command(after_help = "Examples:
+  checker grade es6-data-manipulation ./0x03-ES6_data_manipulation
+  checker grade tasks/es6-data-manipulation ./my-solution --json > report.json
+
+".to_owned() + EXIT_CODES)]
+    Grade(GradeArgs),
+    /// Validate, list or describe task specs.
+    #[command(subcommand)]
+    Tasks(TasksCommand),
+    /// Build the runtime images checks run in, offline, from Debian's packages.
+    #[command(subcommand)]
+    Images(ImagesCommand),
+}
+
+#[derive(Args)]
+struct TasksDir {
+    /// The curriculum: a folder of project folders, each holding a project.yaml.
+    #[arg(long, env = "CHECKER_TASKS_DIR", default_value = "tasks")]
+    tasks_dir: PathBuf,
+}
+
+#[derive(Args)]
+struct GradeArgs {
+    /// Project id under the tasks directory, or a path to a project folder.
+    project: String,
+    /// Folder holding the learner's files.
+    submission: PathBuf,
+    #[command(flatten)]
+    tasks: TasksDir,
+    /// Print one JSON report instead of the terminal report.
+    #[arg(long)]
+    json: bool,
+    /// Show expected and actual output of hidden checks too (for task authors).
+    #[arg(long)]
+    show_hidden: bool,
+    /// No progress indicator.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum TasksCommand {
+    /// Check every spec under a folder; report every problem with file:line:column (exit 2).
+    Validate {
+        /// Folder of projects, or one project folder.
+        #[arg(default_value = "tasks")]
+        dir: PathBuf,
+    },
+    /// List projects and their tasks.
+    List {
+        #[command(flatten)]
+        tasks: TasksDir,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the JSON Schema of project.yaml, for editors.
+    Schema,
+}
+
+#[derive(Subcommand)]
+enum ImagesCommand {
+    /// Build runtime images with mmdebstrap and docker import; existing ones are kept.
+    Build {
+        /// Runtimes to build (default: all).
+        runtimes: Vec<String>,
+        /// Rebuild images that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List runtimes and whether their images exist.
+    List,
+}
+
+/// A failure at the edge, with the exit code it maps to.
+enum Failure {
+    /// Exit 2.
+    BadInput(String),
+    /// Exit 3.
+    Platform(String),
+}
+
+impl From<sandbox::SandboxError> for Failure {
+    fn from(error: sandbox::SandboxError) -> Self {
+        Failure::Platform(error.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let result = runtime.block_on(async {
+        let outcome = tokio::select! {
+            outcome = run(cli) => outcome,
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!("\ninterrupted; removing the sandbox...");
+                Ok(ExitCode::from(130))
+            }
+        };
+        // Sandboxes dropped mid-grading are removed in the background; wait for them.
+        sandbox::finish_cleanup().await;
+        outcome
+    });
+    match result {
+        Ok(code) => code,
+        Err(Failure::BadInput(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Platform(message)) => {
+            eprintln!("platform error: {message}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    match cli.command {
+        Command::Grade(args) => grade(args).await,
+        Command::Tasks(TasksCommand::Validate { dir }) => validate(&dir),
+        Command::Tasks(TasksCommand::List { tasks, json }) => list(&tasks.tasks_dir, json),
+        Command::Tasks(TasksCommand::Schema) => {
+            let schema = serde_json::to_string_pretty(&spec::json_schema()).unwrap_or_default();
+            println!("{schema}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Images(ImagesCommand::Build { runtimes, force }) => {
+            build_images(&runtimes, force).await
+        }
+        Command::Images(ImagesCommand::List) => list_images().await,
+    }
+}
+
+async fn grade(args: GradeArgs) -> Result<ExitCode, Failure> {
+    let project = spec::resolve(&args.tasks.tasks_dir, &args.project)
+        .map_err(|e| Failure::BadInput(e.to_string()))?;
+    let submission = Submission::from_dir(&args.submission, &project)
+        .map_err(|e| Failure::BadInput(e.to_string()))?;
+    let docker = sandbox::Engine::connect().await?;
+    // Containers of earlier runs that crashed on this host are of no use to anyone.
+    let _ = docker.sweep_orphans().await;
+
+    let report = if args.json {
+        engine::grade(&docker, &project, &submission, &mut |_| {}).await?
+    } else {
+        grade_live(&docker, &project, &submission, &args).await?
+    };
+    let shown = if args.show_hidden {
+        report.clone()
+    } else {
+        report.redacted()
+    };
+    if args.json {
+        let mut out = std::io::stdout().lock();
+        report::json::write(&shown, &mut out)
+            .map_err(|e| Failure::Platform(format!("cannot write the report: {e}")))?;
+    }
+    Ok(exit_code(&report))
+}
+
+/// Grades while printing each check as it finishes, with a spinner on a terminal.
+async fn grade_live(
+    docker: &sandbox::Engine,
+    project: &Project,
+    submission: &Submission,
+    args: &GradeArgs,
+) -> Result<Report, Failure> {
+    let mut out = anstream::stdout();
+    let spinner = if args.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(Duration::from_millis(100));
+        bar
+    };
+    let _ = report::terminal::write_header(&mut out, &project.title, &project.id, &project.version);
+    let show_hidden = args.show_hidden;
+    let report = engine::grade(docker, project, submission, &mut |event| {
+        spinner.suspend(|| match event {
+            engine::Event::TaskStarted(task) => {
+                let _ =
+                    report::terminal::write_task(&mut out, &task.id, &task.title, task.mandatory);
+            }
+            engine::Event::CheckFinished(_, check) => {
+                let check = if show_hidden {
+                    check.clone()
+                } else {
+                    check.redacted()
+                };
+                let _ = report::terminal::write_check(&mut out, &check);
+            }
+            engine::Event::CheckStarted(..) => {}
+        });
+        if let engine::Event::CheckStarted(task, check) = event {
+            spinner.set_message(format!("{} / {}", task.id, check.name));
+        }
+    })
+    .await;
+    spinner.finish_and_clear();
+    let report = report?;
+    let _ = report::terminal::write_summary(&mut out, &report);
+    let _ = out.flush();
+    Ok(report)
+}
+
+fn exit_code(report: &Report) -> ExitCode {
+    if report.platform_error.is_some() {
+        ExitCode::from(3)
+    } else if report.all_mandatory_passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn validate(dir: &Path) -> Result<ExitCode, Failure> {
+    let (projects, errors) = if dir.join(spec::SPEC_FILE).is_file() {
+        match Project::load(dir) {
+            Ok(project) => (vec![project], Vec::new()),
+            Err(errors) => (Vec::new(), errors.0),
+        }
+    } else {
+        spec::load_curriculum(dir)
+    };
+    if projects.is_empty() && errors.is_empty() {
+        return Err(Failure::BadInput(format!(
+            "no project found under {} (a project folder holds a {})",
+            dir.display(),
+            spec::SPEC_FILE
+        )));
+    }
+    for error in &errors {
+        eprintln!("error: {error}");
+    }
+    for project in &projects {
+        let checks: usize = project.tasks.iter().map(|t| t.checks.len()).sum();
+        println!(
+            "ok: {} ({} tasks, {} checks) in {}",
+            project.id,
+            project.tasks.len(),
+            checks,
+            project.dir.display()
+        );
+    }
+    if errors.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("{} problem(s) found", errors.len());
+        Ok(ExitCode::from(2))
+    }
+}
+
+fn list(tasks_dir: &Path, json: bool) -> Result<ExitCode, Failure> {
+    let (projects, errors) = spec::load_curriculum(tasks_dir);
+    for error in &errors {
+        eprintln!("error: {error}");
+    }
+    if json {
+        let value: Vec<serde_json::Value> = projects
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "id": p.id,
+                    "title": p.title,
+                    "image": p.image,
+                    "spec_version": p.version,
+                    "tasks": p.tasks.iter().map(|t| serde_json::json!({
+                        "id": t.id,
+                        "title": t.title,
+                        "mandatory": t.mandatory,
+                        "files": t.files,
+                        "checks": t.checks.len(),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+    } else {
+        for project in &projects {
+            println!("{}  {}  [{}]", project.id, project.title, project.image);
+            for task in &project.tasks {
+                let kind = if task.mandatory {
+                    "mandatory"
+                } else {
+                    "advanced"
+                };
+                println!(
+                    "  {:<28} {:<9} {} check(s)  {}",
+                    task.id,
+                    kind,
+                    task.checks.len(),
+                    task.title
+                );
+            }
+        }
+    }
+    Ok(if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+async fn build_images(names: &[String], force: bool) -> Result<ExitCode, Failure> {
+    let selected: Vec<&runtime::Runtime> = if names.is_empty() {
+        runtime::RUNTIMES.iter().collect()
+    } else {
+        names
+            .iter()
+            .map(|name| {
+                runtime::find(name).ok_or_else(|| {
+                    Failure::BadInput(format!(
+                        "unknown runtime `{name}`; known runtimes: {}",
+                        runtime::names()
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let docker = sandbox::Engine::connect().await?;
+    for runtime in selected {
+        eprintln!("building {} ({})...", runtime.image, runtime.description);
+        let outcome = images::build(&docker, runtime, force)
+            .await
+            .map_err(|e| Failure::Platform(e.to_string()))?;
+        let size = outcome
+            .size
+            .map(|s| format!("{:.1} MB", s as f64 / 1e6))
+            .unwrap_or_else(|| "unknown size".into());
+        if outcome.skipped {
+            println!("{}: exists ({size}); use --force to rebuild", outcome.image);
+        } else {
+            println!(
+                "{}: built in {:.1} s ({size})",
+                outcome.image,
+                outcome.duration.as_secs_f64()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn list_images() -> Result<ExitCode, Failure> {
+    let docker = sandbox::Engine::connect().await?;
+    for runtime in runtime::RUNTIMES {
+        let state = match docker.image_size(runtime.image).await? {
+            Some(size) => format!("present, {:.1} MB", size as f64 / 1e6),
+            None => "missing (run `checker images build`)".into(),
+        };
+        println!(
+            "{:<8} {:<26} {}  {}",
+            runtime.name, runtime.image, state, runtime.description
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -80,7 +80,8 @@ pub fn validate_relative_path(path: &str) -> Result<(), String> {
 }
 
 /// Packs files into an uncompressed tar archive (blocking; call from `spawn_blocking`).
-pub(crate) fn pack(files: &[SandboxFile]) -> Result<Vec<u8>, SandboxError> {
+/// Read-only files get no write permission for anyone.
+pub(crate) fn pack(files: &[SandboxFile], read_only: bool) -> Result<Vec<u8>, SandboxError> {
     let io = |source| SandboxError::Io {
         context: "packing files for the sandbox".into(),
         source,
@@ -89,7 +90,8 @@ pub(crate) fn pack(files: &[SandboxFile]) -> Result<Vec<u8>, SandboxError> {
     for file in files {
         let mut header = tar::Header::new_gnu();
         header.set_size(file.contents.len() as u64);
-        header.set_mode(if file.executable { 0o755 } else { 0o644 });
+        let mode = if file.executable { 0o755 } else { 0o644 };
+        header.set_mode(if read_only { mode & 0o555 } else { mode });
         header.set_entry_type(tar::EntryType::Regular);
         header.set_mtime(0);
         builder
@@ -113,7 +115,16 @@ mod tests {
     #[test]
     fn refuses_paths_that_escape() {
         for bad in [
-            "", "/etc/passwd", "../x", "a/../../x", "a//b", "./a", "a/.", "a\\b", "a\0b", "a/",
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "./a",
+            "a/.",
+            "a\\b",
+            "a\0b",
+            "a/",
         ] {
             assert!(validate_relative_path(bad).is_err(), "{bad:?} accepted");
         }
@@ -126,7 +137,7 @@ mod tests {
             SandboxFile::new("a.sh", b"echo hi".to_vec()).executable(true),
             SandboxFile::new("d/b.txt", b"b".to_vec()),
         ];
-        let bytes = pack(&files).unwrap();
+        let bytes = pack(&files, false).unwrap();
         let mut archive = tar::Archive::new(bytes.as_slice());
         let entries: Vec<(String, u32, u64)> = archive
             .entries()
@@ -141,5 +152,12 @@ mod tests {
             entries,
             vec![("a.sh".into(), 0o755, 7), ("d/b.txt".into(), 0o644, 1)]
         );
+        let read_only = pack(&files, true).unwrap();
+        let modes: Vec<u32> = tar::Archive::new(read_only.as_slice())
+            .entries()
+            .unwrap()
+            .map(|e| e.unwrap().header().mode().unwrap())
+            .collect();
+        assert_eq!(modes, vec![0o555, 0o444]);
     }
 }

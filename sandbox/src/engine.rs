@@ -58,7 +58,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("owner", &self.owner).finish()
+        f.debug_struct("Engine")
+            .field("owner", &self.owner)
+            .finish()
     }
 }
 
@@ -68,7 +70,8 @@ impl Engine {
     /// Connects to the local Docker engine (`DOCKER_HOST` or the default socket) and checks
     /// that it answers.
     pub async fn connect() -> Result<Self, SandboxError> {
-        let unavailable = |e: bollard::errors::Error| SandboxError::DockerUnavailable(e.to_string());
+        let unavailable =
+            |e: bollard::errors::Error| SandboxError::DockerUnavailable(e.to_string());
         let docker = Docker::connect_with_defaults().map_err(unavailable)?;
         let docker = tokio::time::timeout(Duration::from_secs(10), docker.negotiate_version())
             .await
@@ -91,6 +94,17 @@ impl Engine {
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 404, ..
             }) => Ok(false),
+            Err(e) => Err(SandboxError::docker("inspect an image")(e)),
+        }
+    }
+
+    /// Size in bytes of a local image, `None` when it does not exist.
+    pub async fn image_size(&self, image: &str) -> Result<Option<u64>, SandboxError> {
+        match self.docker.inspect_image(image).await {
+            Ok(inspect) => Ok(inspect.size.map(|s| s.max(0) as u64)),
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 404, ..
+            }) => Ok(None),
             Err(e) => Err(SandboxError::docker("inspect an image")(e)),
         }
     }
@@ -283,16 +297,29 @@ impl Sandbox {
     }
 
     /// Copies files into the work directory, owned by the sandbox user.
-    ///
+    pub async fn upload(&self, files: &[SandboxFile]) -> Result<(), SandboxError> {
+        self.upload_as(files, false).await
+    }
+
+    /// Copies files into the work directory owned by root and read-only: commands can read
+    /// and run them but, the directory being sticky, neither change nor delete them.
+    pub async fn upload_protected(&self, files: &[SandboxFile]) -> Result<(), SandboxError> {
+        self.upload_as(files, true).await
+    }
+
     /// Docker refuses archive uploads into a tmpfs or onto a read-only root, so the tar stream
     /// goes through the standard input of a `tar -x` run inside the container.
-    pub async fn upload(&self, files: &[SandboxFile]) -> Result<(), SandboxError> {
+    async fn upload_as(&self, files: &[SandboxFile], protected: bool) -> Result<(), SandboxError> {
+        if files.is_empty() {
+            return Ok(());
+        }
         let owned = files.to_vec();
-        let tarball = tokio::task::spawn_blocking(move || archive::pack(&owned))
+        let tarball = tokio::task::spawn_blocking(move || archive::pack(&owned, protected))
             .await
             .map_err(|e| SandboxError::Upload(e.to_string()))??;
-        let script = format!("tar -x -f - -C {WORK_DIR}");
-        let (exit_code, stderr) = self.exec_with_input(&script, tarball).await?;
+        let script = format!("tar -x -f - -C {WORK_DIR} --no-overwrite-dir");
+        let user = if protected { "0:0" } else { SANDBOX_USER };
+        let (exit_code, stderr) = self.exec_with_input(&script, tarball, user).await?;
         if exit_code != Some(0) {
             return Err(SandboxError::Upload(format!(
                 "tar exited with {exit_code:?}: {}",
@@ -307,14 +334,16 @@ impl Sandbox {
         run::run(self, request).await
     }
 
-    /// Runs `script` as the sandbox user with `input` on its standard input, waits for it and
+    /// Runs `script` as `user` with `input` on its standard input, waits for it and
     /// returns its exit code and standard error.
     async fn exec_with_input(
         &self,
         script: &str,
         input: Vec<u8>,
+        user: &str,
     ) -> Result<(Option<i64>, Vec<u8>), SandboxError> {
-        let exec = run::create_exec(self, script, &[], true).await?;
+        let argv = vec!["/bin/sh".into(), "-c".into(), script.to_owned()];
+        let exec = run::create_exec_argv(self, argv, &[], true, user).await?;
         let started = self
             .docker
             .start_exec(&exec, None)
@@ -350,7 +379,8 @@ impl Sandbox {
     /// Reads the container's cumulative count of processes killed for lack of memory
     /// (cgroup v2 `memory.events`, or cgroup v1 `memory.oom_control`).
     pub(crate) async fn read_oom_kills(&self) -> Result<u64, SandboxError> {
-        let script = "cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null";
+        let script =
+            "cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null";
         let request = RunRequest::new(script, Duration::from_secs(10));
         let outcome = run::run_raw(self, &request, "0:0").await?;
         let text = String::from_utf8_lossy(&outcome.stdout);

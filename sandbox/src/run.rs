@@ -97,7 +97,7 @@ pub(crate) async fn create_exec(
     create_exec_argv(sandbox, argv, env, attach_stdin, SANDBOX_USER).await
 }
 
-async fn create_exec_argv(
+pub(crate) async fn create_exec_argv(
     sandbox: &Sandbox,
     argv: Vec<String>,
     env: &[(String, String)],

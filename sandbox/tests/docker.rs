@@ -16,7 +16,9 @@ async fn engine() -> Option<Engine> {
         Ok(_) if ci => panic!("CI=true but image {IMAGE} is missing: run `checker images build`"),
         Err(e) if ci => panic!("CI=true but Docker is unreachable: {e}"),
         _ => {
-            println!("Docker or {IMAGE} unavailable; this test needs them (set CI=true to require)");
+            println!(
+                "Docker or {IMAGE} unavailable; this test needs them (set CI=true to require)"
+            );
             None
         }
     }
@@ -37,8 +39,14 @@ async fn runs_uploaded_files_as_unprivileged_user() {
         ])
         .await
         .unwrap();
-    let out = sandbox.run(&run("node main.js; ./dir/run.sh; id -u; pwd")).await.unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "42\nok\n65534\n/work\n");
+    let out = sandbox
+        .run(&run("node main.js; ./dir/run.sh; id -u; pwd"))
+        .await
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "42\nok\n65534\n/work\n"
+    );
     assert_eq!(out.exit_code, Some(0));
     assert_eq!(out.termination, Termination::Exited);
     sandbox.remove().await.unwrap();
@@ -68,7 +76,10 @@ async fn kills_on_time_limit_and_stays_usable() {
     assert_eq!(out.stdout, b"started\n");
     assert!(out.duration < Duration::from_secs(3), "{:?}", out.duration);
     // Nothing of the killed command survives into the next one.
-    let ps = sandbox.run(&run("ls /proc | grep -c '^[0-9]'")).await.unwrap();
+    let ps = sandbox
+        .run(&run("ls /proc | grep -c '^[0-9]'"))
+        .await
+        .unwrap();
     let count: u32 = String::from_utf8_lossy(&ps.stdout).trim().parse().unwrap();
     assert!(count <= 6, "leftover processes: {count}");
     sandbox.remove().await.unwrap();
@@ -105,7 +116,9 @@ async fn has_no_network_and_a_read_only_root() {
     let Some(engine) = engine().await else { return };
     let sandbox = engine.open(&SandboxConfig::new(IMAGE)).await.unwrap();
     let out = sandbox
-        .run(&run("touch /etc/x 2>/dev/null || echo ro; ls /sys/class/net; env | sort"))
+        .run(&run(
+            "touch /etc/x 2>/dev/null || echo ro; ls /sys/class/net; env | sort",
+        ))
         .await
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -135,6 +148,9 @@ async fn missing_image_is_a_platform_error() {
         .open(&SandboxConfig::new("checker/does-not-exist:1"))
         .await
         .unwrap_err();
-    assert!(matches!(err, sandbox::SandboxError::ImageMissing(_)), "{err}");
+    assert!(
+        matches!(err, sandbox::SandboxError::ImageMissing(_)),
+        "{err}"
+    );
     assert!(err.to_string().contains("checker images build"));
 }

@@ -1,0 +1,559 @@
+//! From [`RawProject`] to [`Project`]: every rule a spec must follow, each violation reported
+//! with file, line and column.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use bytesize::ByteSize;
+use serde_saphyr::Spanned;
+use sha2::{Digest, Sha256};
+
+use super::raw::{RawCheck, RawLimits, RawProject, RawTask};
+use super::{
+    Check, CheckKind, GraderFile, Limits, Project, RunCheck, SPEC_FILE, SpecError, SpecErrors, Task,
+};
+use crate::compare::Comparison;
+use crate::runtime;
+
+/// Largest grader file accepted; harnesses are small.
+const MAX_GRADER_FILE: u64 = 1024 * 1024;
+
+pub(super) fn load(dir: &Path) -> Result<Project, SpecErrors> {
+    let path = dir.join(SPEC_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        SpecErrors(vec![SpecError::file(
+            &path,
+            format!("cannot read the spec: {e}"),
+            Some(format!("a project folder holds a {SPEC_FILE} file")),
+        )])
+    })?;
+    let raw: RawProject = serde_saphyr::from_str(&text).map_err(|e| {
+        let location = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((0, 0));
+        let message = first_line(&e.without_snippet().to_string());
+        SpecErrors(vec![SpecError::at(
+            &path,
+            location,
+            message,
+            parse_hint(&e),
+        )])
+    })?;
+    let mut validator = Validator {
+        path: path.clone(),
+        dir: dir.to_owned(),
+        errors: Vec::new(),
+        grader_files: BTreeMap::new(),
+    };
+    let project = validator.project(raw, &text);
+    match project {
+        Some(project) if validator.errors.is_empty() => Ok(project),
+        _ => Err(SpecErrors(validator.errors)),
+    }
+}
+
+/// serde-saphyr prefixes messages with their location; keep the message itself.
+fn first_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or(message).trim();
+    match line.split_once(": ") {
+        Some((prefix, rest)) if prefix.starts_with("line ") || prefix.contains(" line ") => {
+            rest.to_owned()
+        }
+        _ => line.to_owned(),
+    }
+}
+
+fn parse_hint(error: &serde_saphyr::Error) -> Option<String> {
+    let text = error.to_string();
+    if text.contains("unknown field") {
+        Some("remove the key or fix its spelling; `checker tasks schema` lists every key".into())
+    } else if text.contains("missing field") {
+        Some("add the key; `checker tasks schema` lists what each part needs".into())
+    } else {
+        None
+    }
+}
+
+fn loc<T>(spanned: &Spanned<T>) -> (u64, u64) {
+    (spanned.referenced.line(), spanned.referenced.column())
+}
+
+struct Validator {
+    path: PathBuf,
+    dir: PathBuf,
+    errors: Vec<SpecError>,
+    /// Grader files by name, with the spec path they came from.
+    grader_files: BTreeMap<String, (String, GraderFile)>,
+}
+
+impl Validator {
+    fn error(&mut self, at: (u64, u64), message: impl Into<String>, hint: Option<&str>) {
+        self.errors.push(SpecError::at(
+            &self.path,
+            at,
+            message,
+            hint.map(str::to_owned),
+        ));
+    }
+
+    fn project(&mut self, raw: RawProject, text: &str) -> Option<Project> {
+        let id = raw.id.value.clone();
+        if !valid_id(&id) {
+            self.error(
+                loc(&raw.id),
+                format!("project id `{id}` is not a valid identifier"),
+                Some("use lowercase letters, digits, `-` and `_`, starting with a letter or digit"),
+            );
+        }
+        let image = match (&raw.runtime, &raw.image) {
+            (Some(name), None) => match runtime::find(&name.value) {
+                Some(runtime) => runtime.image.to_owned(),
+                None => {
+                    self.error(
+                        loc(name),
+                        format!("unknown runtime `{}`", name.value),
+                        Some(&format!(
+                            "known runtimes: {}; or use `image:` for your own",
+                            runtime::names()
+                        )),
+                    );
+                    String::new()
+                }
+            },
+            (None, Some(image)) if !image.value.trim().is_empty() => image.value.clone(),
+            (Some(name), Some(_)) => {
+                self.error(
+                    loc(name),
+                    "`runtime` and `image` are both set",
+                    Some("keep one of them"),
+                );
+                String::new()
+            }
+            _ => {
+                self.error(
+                    loc(&raw.id),
+                    "the project names no `runtime` (or `image`)",
+                    Some(&format!(
+                        "add e.g. `runtime: node`; known runtimes: {}",
+                        runtime::names()
+                    )),
+                );
+                String::new()
+            }
+        };
+        let limits = self.limits(&raw.limits, Limits::default(), true);
+        for key in raw.env.keys() {
+            if !valid_env_name(key) {
+                self.error(
+                    loc(&raw.id),
+                    format!("environment variable name `{key}` is not valid"),
+                    Some("use letters, digits and `_`, not starting with a digit"),
+                );
+            }
+        }
+        for file in &raw.support {
+            self.grader_file(file);
+        }
+        if raw.tasks.value.is_empty() {
+            self.error(
+                loc(&raw.tasks),
+                "the project has no tasks",
+                Some("add at least one task"),
+            );
+        }
+        let mut task_ids = HashSet::new();
+        let mut tasks = Vec::new();
+        for task in &raw.tasks.value {
+            if !task_ids.insert(task.id.value.clone()) {
+                self.error(
+                    loc(&task.id),
+                    format!("task id `{}` is used twice", task.id.value),
+                    Some("task ids must be unique in a project"),
+                );
+            }
+            tasks.push(self.task(task, limits));
+        }
+        // Grader files share the work directory with the learner's files.
+        let learner: HashSet<&str> = tasks
+            .iter()
+            .flat_map(|t: &Task| t.files.iter().map(String::as_str))
+            .collect();
+        let clashes: Vec<String> = self
+            .grader_files
+            .keys()
+            .filter(|name| learner.contains(name.as_str()))
+            .cloned()
+            .collect();
+        for name in clashes {
+            let source = self.grader_files[&name].0.clone();
+            self.error(
+                loc(&raw.id),
+                format!("grader file `{source}` would overwrite the learner file `{name}`"),
+                Some("rename the grader file"),
+            );
+        }
+        let version = self.version(text);
+        Some(Project {
+            id,
+            title: raw.title,
+            dir: self.dir.clone(),
+            image,
+            limits,
+            env: raw.env.into_iter().collect(),
+            grader_files: std::mem::take(&mut self.grader_files)
+                .into_values()
+                .map(|(_, file)| file)
+                .collect(),
+            repo_dir: raw.repo_dir,
+            tasks,
+            version,
+        })
+    }
+
+    fn version(&self, text: &str) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(text.as_bytes());
+        for (name, (_, file)) in &self.grader_files {
+            hasher.update(name.as_bytes());
+            hasher.update([0]);
+            hasher.update(&file.contents);
+        }
+        hasher
+            .finalize()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    fn limits(&mut self, raw: &RawLimits, base: Limits, project_level: bool) -> Limits {
+        let mut limits = base;
+        if let Some(time) = &raw.time {
+            match humantime::parse_duration(&time.value) {
+                Ok(d) if d >= Duration::from_millis(10) && d <= Duration::from_secs(600) => {
+                    limits.time = d
+                }
+                Ok(_) => self.error(
+                    loc(time),
+                    format!("time limit `{}` is out of range", time.value),
+                    Some("use between 10ms and 10min"),
+                ),
+                Err(e) => self.error(
+                    loc(time),
+                    format!("`{}` is not a duration: {e}", time.value),
+                    Some("write e.g. `5s` or `500ms`"),
+                ),
+            }
+        }
+        if let Some(memory) = &raw.memory {
+            if !project_level {
+                self.error(
+                    loc(memory),
+                    "a memory limit can only be set for the whole project",
+                    Some("move `memory` to the project's `limits`; all checks share one sandbox"),
+                );
+            } else if let Some(size) = self.size(memory, ByteSize::mib(16)) {
+                limits.memory = size;
+            }
+        }
+        if let Some(output) = &raw.output {
+            if let Some(size) = self.size(output, ByteSize::b(1)) {
+                limits.output = size;
+            }
+        }
+        limits
+    }
+
+    fn size(&mut self, raw: &Spanned<String>, minimum: ByteSize) -> Option<ByteSize> {
+        match ByteSize::from_str(&raw.value) {
+            Ok(size) if size >= minimum && size <= ByteSize::gib(16) => Some(size),
+            Ok(_) => {
+                self.error(
+                    loc(raw),
+                    format!("size `{}` is out of range", raw.value),
+                    Some(&format!("use between {minimum} and 16 GiB")),
+                );
+                None
+            }
+            Err(e) => {
+                self.error(
+                    loc(raw),
+                    format!("`{}` is not a size: {e}", raw.value),
+                    Some("write e.g. `128MiB` or `64KiB`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Loads a grader file named in the spec, refusing paths that leave the project folder.
+    /// Returns the name it gets in the work directory.
+    fn grader_file(&mut self, spec_path: &Spanned<String>) -> Option<String> {
+        let relative = &spec_path.value;
+        if let Err(why) = sandbox::validate_relative_path(relative) {
+            self.error(
+                loc(spec_path),
+                format!("grader file path is not allowed: {why}"),
+                Some("name a file inside the project folder, e.g. `harness/0-main.js`"),
+            );
+            return None;
+        }
+        let name = relative.rsplit('/').next().unwrap_or(relative).to_owned();
+        if let Some((existing, _)) = self.grader_files.get(&name) {
+            if existing != relative {
+                let message = format!(
+                    "grader files `{existing}` and `{relative}` would both be placed as `{name}`"
+                );
+                self.error(
+                    loc(spec_path),
+                    message,
+                    Some("grader files share one folder; give them different names"),
+                );
+            }
+            return Some(name);
+        }
+        let full = self.dir.join(relative);
+        let contents = match std::fs::symlink_metadata(&full) {
+            Ok(meta) if meta.is_file() && meta.len() <= MAX_GRADER_FILE => std::fs::read(&full),
+            Ok(meta) if meta.is_file() => {
+                self.error(
+                    loc(spec_path),
+                    format!("grader file `{relative}` is larger than 1 MiB"),
+                    None,
+                );
+                return None;
+            }
+            Ok(_) => {
+                self.error(
+                    loc(spec_path),
+                    format!("grader file `{relative}` is not a regular file"),
+                    Some("symbolic links and folders are not allowed"),
+                );
+                return None;
+            }
+            Err(e) => Err(e),
+        };
+        match contents {
+            Ok(contents) => {
+                let file = GraderFile {
+                    name: name.clone(),
+                    contents,
+                };
+                self.grader_files
+                    .insert(name.clone(), (relative.clone(), file));
+                Some(name)
+            }
+            Err(e) => {
+                self.error(
+                    loc(spec_path),
+                    format!("grader file `{relative}` cannot be read: {e}"),
+                    Some(&format!(
+                        "paths are relative to the project folder {}",
+                        self.dir.display()
+                    )),
+                );
+                None
+            }
+        }
+    }
+
+    fn task(&mut self, raw: &RawTask, limits: Limits) -> Task {
+        if !valid_id(&raw.id.value) {
+            self.error(
+                loc(&raw.id),
+                format!("task id `{}` is not a valid identifier", raw.id.value),
+                Some("use letters, digits, `-` and `_`"),
+            );
+        }
+        let mut files = Vec::new();
+        for file in &raw.files {
+            match sandbox::validate_relative_path(&file.value) {
+                Ok(()) => files.push(file.value.clone()),
+                Err(why) => self.error(
+                    loc(file),
+                    format!("learner file path is not allowed: {why}"),
+                    Some("name a file relative to the learner's project folder"),
+                ),
+            }
+        }
+        if raw.checks.value.is_empty() {
+            self.error(
+                loc(&raw.checks),
+                format!("task `{}` has no checks", raw.id.value),
+                Some("add at least one check"),
+            );
+        }
+        let mut names = HashSet::new();
+        let mut checks = Vec::new();
+        for check in &raw.checks.value {
+            if !names.insert(check.name.value.clone()) {
+                self.error(
+                    loc(&check.name),
+                    format!(
+                        "check name `{}` is used twice in this task",
+                        check.name.value
+                    ),
+                    Some("check names must be unique within a task"),
+                );
+            }
+            if let Some(check) = self.check(check, limits) {
+                checks.push(check);
+            }
+        }
+        Task {
+            id: raw.id.value.clone(),
+            title: raw.title.clone(),
+            mandatory: raw.mandatory,
+            files,
+            checks,
+        }
+    }
+
+    fn check(&mut self, raw: &RawCheck, limits: Limits) -> Option<Check> {
+        let at = loc(&raw.name);
+        let kind = match (&raw.file, &raw.run) {
+            (Some(file), None) => {
+                let run_only = [
+                    ("stdin", raw.stdin.is_some()),
+                    ("with", !raw.with.is_empty()),
+                    ("expect", raw.expect.is_some()),
+                    ("compare", raw.compare.is_some()),
+                    ("tolerance", raw.tolerance.is_some()),
+                    ("limits", raw.limits.is_some()),
+                ];
+                for (key, present) in run_only {
+                    if present {
+                        self.error(
+                            at,
+                            format!("`{key}` has no meaning in a `file` check"),
+                            Some("use it with a `run` check"),
+                        );
+                    }
+                }
+                if let Err(why) = sandbox::validate_relative_path(&file.value) {
+                    self.error(
+                        loc(file),
+                        format!("learner file path is not allowed: {why}"),
+                        None,
+                    );
+                }
+                CheckKind::FileExists {
+                    path: file.value.clone(),
+                }
+            }
+            (None, Some(command)) => CheckKind::Run(self.run_check(raw, command, limits)?),
+            (Some(file), Some(_)) => {
+                self.error(
+                    loc(file),
+                    "a check has either `file` or `run`, not both",
+                    Some("split it into two checks"),
+                );
+                return None;
+            }
+            (None, None) => {
+                self.error(
+                    at,
+                    format!("check `{}` has neither `file` nor `run`", raw.name.value),
+                    Some("add `run: <command>` (with `expect:`) or `file: <path>`"),
+                );
+                return None;
+            }
+        };
+        Some(Check {
+            name: raw.name.value.clone(),
+            kind,
+            points: raw.points.as_ref().map_or(1, |p| p.value),
+            hidden: raw.hidden,
+            gate: raw.gate,
+            message: raw.message.clone(),
+        })
+    }
+
+    fn run_check(
+        &mut self,
+        raw: &RawCheck,
+        command: &Spanned<String>,
+        limits: Limits,
+    ) -> Option<RunCheck> {
+        if command.value.trim().is_empty() {
+            self.error(loc(command), "the command is empty", None);
+        }
+        for file in &raw.with {
+            self.grader_file(file);
+        }
+        let expect = raw.expect.as_ref();
+        let stdout = expect.and_then(|e| e.stdout.as_ref());
+        let stderr = expect.and_then(|e| e.stderr.as_ref());
+        let comparison = match &raw.compare {
+            None => Comparison::TrailingWhitespace,
+            Some(name) => match Comparison::from_name(&name.value) {
+                Some(mode) => mode,
+                None => {
+                    self.error(
+                        loc(name),
+                        format!("unknown comparison `{}`", name.value),
+                        Some(&format!("use one of: {}", Comparison::NAMES.join(", "))),
+                    );
+                    Comparison::Exact
+                }
+            },
+        };
+        let comparison = match (comparison, &raw.tolerance) {
+            (Comparison::Numbers { .. }, Some(t)) if t.value.is_finite() && t.value >= 0.0 => {
+                Comparison::Numbers { tolerance: t.value }
+            }
+            (Comparison::Numbers { .. }, Some(t)) => {
+                self.error(loc(t), "the tolerance must be a non-negative number", None);
+                comparison
+            }
+            (_, Some(t)) => {
+                self.error(
+                    loc(t),
+                    "`tolerance` only applies with `compare: numbers`",
+                    Some("remove it or set `compare: numbers`"),
+                );
+                comparison
+            }
+            (mode, None) => mode,
+        };
+        for expected in [stdout, stderr].into_iter().flatten() {
+            if let Err(why) = comparison.check_expected(&expected.value) {
+                let hint = match comparison {
+                    Comparison::Regex => "the pattern must match the whole output",
+                    _ => "fix the expected text",
+                };
+                self.error(loc(expected), why, Some(hint));
+            }
+        }
+        let limits = match &raw.limits {
+            Some(own) => self.limits(own, limits, false),
+            None => limits,
+        };
+        Some(RunCheck {
+            command: command.value.clone(),
+            stdin: raw.stdin.clone(),
+            stdout: stdout.map(|s| s.value.clone()),
+            stderr: stderr.map(|s| s.value.clone()),
+            exit: expect.and_then(|e| e.exit).unwrap_or(0),
+            comparison,
+            time: limits.time,
+            output: limits.output,
+        })
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && id.len() <= 100
+}
+
+fn valid_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}

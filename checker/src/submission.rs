@@ -1,0 +1,169 @@
+//! A learner's files for one project: exactly the files the spec names, read safely.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::spec::Project;
+
+/// Largest learner file accepted.
+pub const MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+/// Why a file the spec names is not usable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileProblem {
+    /// Not there.
+    Missing,
+    /// A folder where a file is expected.
+    NotAFile,
+    /// A symbolic link (never followed: it could point anywhere on the grading host).
+    Symlink,
+    /// Larger than [`MAX_FILE_SIZE`].
+    TooLarge(u64),
+    /// Could not be read.
+    Unreadable(String),
+}
+
+impl FileProblem {
+    /// A sentence about `path` with this problem.
+    pub fn describe(&self, path: &str) -> String {
+        match self {
+            FileProblem::Missing => format!("`{path}` was not found in the submission"),
+            FileProblem::NotAFile => format!("`{path}` is a folder, not a file"),
+            FileProblem::Symlink => {
+                format!("`{path}` is a symbolic link; submit the file itself")
+            }
+            FileProblem::TooLarge(size) => format!(
+                "`{path}` is {} bytes, more than the {} bytes allowed",
+                size, MAX_FILE_SIZE
+            ),
+            FileProblem::Unreadable(why) => format!("`{path}` could not be read: {why}"),
+        }
+    }
+}
+
+/// The submission could not be read at all (bad input, exit code 2).
+#[derive(Debug, Error)]
+pub enum SubmissionError {
+    /// The folder does not exist or is not a folder.
+    #[error("submission folder {0} does not exist or is not a folder")]
+    NotADirectory(PathBuf),
+}
+
+/// The files of a submission that a project's spec names; nothing else is ever read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Submission {
+    files: BTreeMap<String, Result<Vec<u8>, FileProblem>>,
+}
+
+impl Submission {
+    /// Reads the project's learner files from folder `dir`. Files the spec does not name
+    /// (`node_modules/`, backups, editor folders) are never touched.
+    pub fn from_dir(dir: &Path, project: &Project) -> Result<Submission, SubmissionError> {
+        if !dir.is_dir() {
+            return Err(SubmissionError::NotADirectory(dir.to_owned()));
+        }
+        let root = dir
+            .canonicalize()
+            .map_err(|_| SubmissionError::NotADirectory(dir.to_owned()))?;
+        let files = project
+            .learner_files()
+            .into_iter()
+            .map(|path| (path.to_owned(), read_file(&root, path)))
+            .collect();
+        Ok(Submission { files })
+    }
+
+    /// A submission from files already in memory (an upload), keyed by relative path.
+    pub fn from_files(files: BTreeMap<String, Vec<u8>>) -> Submission {
+        Submission {
+            files: files
+                .into_iter()
+                .map(|(path, contents)| {
+                    let size = contents.len() as u64;
+                    let file = if size > MAX_FILE_SIZE {
+                        Err(FileProblem::TooLarge(size))
+                    } else {
+                        Ok(contents)
+                    };
+                    (path, file)
+                })
+                .collect(),
+        }
+    }
+
+    /// The contents of `path`, or why it can't be used.
+    pub fn file(&self, path: &str) -> Result<&[u8], FileProblem> {
+        match self.files.get(path) {
+            Some(Ok(contents)) => Ok(contents),
+            Some(Err(problem)) => Err(problem.clone()),
+            None => Err(FileProblem::Missing),
+        }
+    }
+
+    /// Every usable file, by relative path.
+    pub fn present(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files
+            .iter()
+            .filter_map(|(path, file)| Some((path.as_str(), file.as_ref().ok()?.as_slice())))
+    }
+}
+
+/// Reads one file below `root` without following symbolic links anywhere on its path.
+fn read_file(root: &Path, relative: &str) -> Result<Vec<u8>, FileProblem> {
+    let mut current = root.to_path_buf();
+    let parts: Vec<&str> = relative.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        current.push(part);
+        let meta = match std::fs::symlink_metadata(&current) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(FileProblem::Missing),
+            Err(e) => return Err(FileProblem::Unreadable(e.to_string())),
+        };
+        if meta.file_type().is_symlink() {
+            return Err(FileProblem::Symlink);
+        }
+        let last = i + 1 == parts.len();
+        if last && !meta.is_file() {
+            return Err(FileProblem::NotAFile);
+        }
+        if !last && !meta.is_dir() {
+            return Err(FileProblem::Missing);
+        }
+        if last && meta.len() > MAX_FILE_SIZE {
+            return Err(FileProblem::TooLarge(meta.len()));
+        }
+    }
+    std::fs::read(&current).map_err(|e| FileProblem::Unreadable(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_files_and_refuses_links_folders_and_giants() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.js"), "ok").unwrap();
+        std::fs::create_dir(root.join("folder.js")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", root.join("link.js")).unwrap();
+        std::fs::create_dir(root.join("real")).unwrap();
+        std::fs::write(root.join("real/x.js"), "x").unwrap();
+        std::os::unix::fs::symlink(root.join("real"), root.join("sub")).unwrap();
+        std::fs::write(root.join("big.js"), vec![b'x'; MAX_FILE_SIZE as usize + 1]).unwrap();
+        let root = root.canonicalize().unwrap();
+        assert_eq!(read_file(&root, "a.js"), Ok(b"ok".to_vec()));
+        assert_eq!(read_file(&root, "nope.js"), Err(FileProblem::Missing));
+        assert_eq!(read_file(&root, "folder.js"), Err(FileProblem::NotAFile));
+        assert_eq!(read_file(&root, "link.js"), Err(FileProblem::Symlink));
+        assert_eq!(read_file(&root, "sub/x.js"), Err(FileProblem::Symlink));
+        assert_eq!(read_file(&root, "real/x.js"), Ok(b"x".to_vec()));
+        assert_eq!(
+            read_file(&root, "big.js"),
+            Err(FileProblem::TooLarge(MAX_FILE_SIZE + 1))
+        );
+        assert_eq!(read_file(&root, "a.js/x"), Err(FileProblem::Missing));
+    }
+}
