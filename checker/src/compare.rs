@@ -67,9 +67,19 @@ impl Comparison {
     /// Checks that an expected text can be used with this mode (a regex compiles, JSON parses).
     pub fn check_expected(&self, expected: &str) -> Result<(), String> {
         match self {
-            Comparison::Regex => whole_match(expected)
-                .map(|_| ())
-                .map_err(|e| format!("invalid regular expression: {e}")),
+            Comparison::Regex => whole_match(expected).map(|_| ()).map_err(|e| {
+                // The regex crate explains on several lines; its last line names the problem.
+                let text = e.to_string();
+                let last = text
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("");
+                format!(
+                    "invalid regular expression: {}",
+                    last.trim_start_matches("error: ")
+                )
+            }),
             Comparison::Json => serde_json::from_str::<serde_json::Value>(expected)
                 .map(|_| ())
                 .map_err(|e| format!("expected output is not valid JSON: {e}")),

@@ -164,12 +164,12 @@ impl Engine {
                 continue;
             };
             let alive = Path::new("/proc").join(pid).exists();
-            if owner_host == host && !alive {
-                if let Some(id) = container.id {
-                    if remove_container(&self.docker, &id).await.is_ok() {
-                        removed += 1;
-                    }
-                }
+            if owner_host == host
+                && !alive
+                && let Some(id) = container.id
+                && remove_container(&self.docker, &id).await.is_ok()
+            {
+                removed += 1;
             }
         }
         Ok(removed)
@@ -363,10 +363,10 @@ impl Sandbox {
         let mut stderr = Vec::new();
         let reader = async {
             while let Some(chunk) = output.next().await {
-                if let Ok(bollard::container::LogOutput::StdErr { message }) = chunk {
-                    if stderr.len() < 4096 {
-                        stderr.extend_from_slice(&message);
-                    }
+                if let Ok(bollard::container::LogOutput::StdErr { message }) = chunk
+                    && stderr.len() < 4096
+                {
+                    stderr.extend_from_slice(&message);
                 }
             }
         };

@@ -89,7 +89,7 @@ pub fn write_check(out: &mut dyn Write, check: &CheckReport) -> io::Result<()> {
     }
     if let Some(stderr) = check.stderr.as_deref().filter(|s| !s.trim().is_empty()) {
         writeln!(out, "      {}", "standard error:".dimmed())?;
-        for line in last_lines(stderr, 12) {
+        for line in excerpt(stderr, 6) {
             writeln!(out, "      {} {line}", "|".dimmed())?;
         }
     }
@@ -148,10 +148,17 @@ pub fn words(verdict: Verdict) -> &'static str {
     }
 }
 
-fn last_lines(text: &str, n: usize) -> impl Iterator<Item = &str> {
-    let lines: Vec<&str> = text.lines().collect();
-    let start = lines.len().saturating_sub(n);
-    lines.into_iter().skip(start)
+/// The first and last `n` lines of a long text: Node names the error at the top of its
+/// output, Python at the bottom.
+fn excerpt(text: &str, n: usize) -> Vec<&str> {
+    let lines: Vec<&str> = text.trim_end().lines().collect();
+    if lines.len() <= 2 * n + 1 {
+        return lines;
+    }
+    let mut shown = lines[..n].to_vec();
+    shown.push("...");
+    shown.extend_from_slice(&lines[lines.len() - n..]);
+    shown
 }
 
 #[cfg(test)]

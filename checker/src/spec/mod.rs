@@ -244,3 +244,6 @@ pub fn json_schema() -> serde_json::Value {
     let schema = schemars::schema_for!(RawProject);
     serde_json::to_value(schema).expect("a schema serializes")
 }
+
+#[cfg(test)]
+mod tests;

@@ -55,14 +55,12 @@ pub(super) fn load(dir: &Path) -> Result<Project, SpecErrors> {
     }
 }
 
-/// serde-saphyr prefixes messages with their location; keep the message itself.
+/// serde-saphyr adds the location to its messages; ours is printed separately.
 fn first_line(message: &str) -> String {
     let line = message.lines().next().unwrap_or(message).trim();
-    match line.split_once(": ") {
-        Some((prefix, rest)) if prefix.starts_with("line ") || prefix.contains(" line ") => {
-            rest.to_owned()
-        }
-        _ => line.to_owned(),
+    match line.rfind(" at line ") {
+        Some(at) => line[..at].to_owned(),
+        None => line.to_owned(),
     }
 }
 
@@ -259,10 +257,10 @@ impl Validator {
                 limits.memory = size;
             }
         }
-        if let Some(output) = &raw.output {
-            if let Some(size) = self.size(output, ByteSize::b(1)) {
-                limits.output = size;
-            }
+        if let Some(output) = &raw.output
+            && let Some(size) = self.size(output, ByteSize::b(1))
+        {
+            limits.output = size;
         }
         limits
     }

@@ -1,0 +1,324 @@
+//! Spec loading and validation: every problem with its exact line and column.
+
+use std::path::Path;
+
+use super::*;
+
+/// Writes `yaml` as a project (plus grader files) into a fresh folder and loads it.
+fn load(yaml: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, Result<Project, SpecErrors>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(SPEC_FILE), yaml).unwrap();
+    for (path, contents) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, contents).unwrap();
+    }
+    let result = Project::load(dir.path());
+    (dir, result)
+}
+
+/// (line, column, message) of every error.
+fn errors(yaml: &str, files: &[(&str, &str)]) -> Vec<(u64, u64, String)> {
+    let (_dir, result) = load(yaml, files);
+    result
+        .expect_err("the spec should be refused")
+        .0
+        .into_iter()
+        .map(|e| (e.line, e.column, e.message))
+        .collect()
+}
+
+const VALID: &str = "\
+id: demo
+title: Demo project
+runtime: node
+limits: { time: 2s, memory: 64MiB, output: 1KiB }
+env: { NODE_OPTIONS: --no-warnings }
+support: [package.json]
+tasks:
+  - id: 0-hello
+    title: Hello
+    files: [0-hello.js]
+    checks:
+      - name: the file exists
+        file: 0-hello.js
+        gate: true
+      - name: prints hello
+        run: node 0-main.js
+        with: [harness/0-main.js]
+        expect: { stdout: \"hello\\n\" }
+        points: 3
+        limits: { time: 500ms }
+  - id: 1-advanced
+    title: Advanced
+    mandatory: false
+    files: [1-adv.js]
+    checks:
+      - name: sums
+        run: node 1-main.js
+        stdin: \"1 2\"
+        with: [harness/1-main.js]
+        compare: numbers
+        tolerance: 0.5
+        hidden: true
+        expect: { stdout: \"3\", exit: 0 }
+";
+
+fn valid_files() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("package.json", "{\"type\":\"module\"}"),
+        ("harness/0-main.js", "import h from './0-hello.js'; h();"),
+        ("harness/1-main.js", "1"),
+    ]
+}
+
+#[test]
+fn a_valid_spec_becomes_a_typed_project() {
+    let (_dir, result) = load(VALID, &valid_files());
+    let project = result.unwrap();
+    assert_eq!(project.id, "demo");
+    assert_eq!(project.image, "checker/node:bookworm");
+    assert_eq!(project.limits.time, Duration::from_secs(2));
+    assert_eq!(project.limits.memory, ByteSize::mib(64));
+    assert_eq!(project.limits.output, ByteSize::kib(1));
+    assert_eq!(
+        project.env,
+        vec![("NODE_OPTIONS".into(), "--no-warnings".into())]
+    );
+    let names: Vec<&str> = project
+        .grader_files
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(names, ["0-main.js", "1-main.js", "package.json"]);
+    assert_eq!(project.learner_files(), ["0-hello.js", "1-adv.js"]);
+    assert_eq!(project.points(true), 4);
+    assert_eq!(project.points(false), 1);
+    let hello = &project.tasks[0];
+    assert!(hello.mandatory && hello.checks[0].gate);
+    assert!(
+        matches!(&hello.checks[0].kind, CheckKind::FileExists { path } if path == "0-hello.js")
+    );
+    let CheckKind::Run(run) = &hello.checks[1].kind else {
+        panic!("a run check")
+    };
+    assert_eq!(run.time, Duration::from_millis(500));
+    assert_eq!(
+        run.output,
+        ByteSize::kib(1),
+        "inherits the project's output limit"
+    );
+    assert_eq!(run.comparison, Comparison::TrailingWhitespace);
+    assert_eq!(run.exit, 0);
+    let advanced = &project.tasks[1];
+    assert!(!advanced.mandatory && advanced.checks[0].hidden);
+    let CheckKind::Run(run) = &advanced.checks[0].kind else {
+        panic!("a run check")
+    };
+    assert_eq!(run.comparison, Comparison::Numbers { tolerance: 0.5 });
+    assert_eq!(run.stdin.as_deref(), Some("1 2"));
+    assert_eq!(project.version.len(), 16);
+}
+
+#[test]
+fn the_version_changes_with_grader_files() {
+    let (_a, a) = load(VALID, &valid_files());
+    let mut files = valid_files();
+    files[1].1 = "changed";
+    let (_b, b) = load(VALID, &files);
+    assert_ne!(a.unwrap().version, b.unwrap().version);
+}
+
+#[test]
+fn unknown_keys_name_their_position() {
+    let yaml = VALID.replace("expect: { stdout:", "expect: { stdot:");
+    let found = errors(&yaml, &valid_files());
+    assert_eq!(found.len(), 1);
+    let (line, column, message) = &found[0];
+    assert_eq!((*line, *column), (18, 19), "{message}");
+    assert!(message.starts_with("unknown field `stdot`"), "{message}");
+    assert!(
+        !message.contains(" at line "),
+        "location is printed once: {message}"
+    );
+}
+
+#[test]
+fn wrong_types_name_their_position() {
+    let yaml = VALID.replace("mandatory: false", "mandatory: maybe");
+    let found = errors(&yaml, &valid_files());
+    assert_eq!((found[0].0, found[0].1), (23, 16), "{:?}", found);
+}
+
+#[test]
+fn syntax_errors_name_their_position() {
+    let found = errors("id: demo\ntitle: [oops\n", &[]);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, 2, "{found:?}");
+}
+
+#[test]
+fn every_semantic_problem_is_reported_at_once() {
+    let yaml = "\
+id: Demo!
+title: Broken
+runtime: cobol
+limits: { time: 5 parsecs, memory: 1KiB }
+support: [../outside.txt]
+tasks:
+  - id: t1
+    title: T1
+    files: [/etc/passwd]
+    checks:
+      - name: a
+        run: echo hi
+        with: [harness/missing.js]
+        compare: regex
+        expect:
+          stdout: \"(unclosed\"
+      - name: a
+        file: x.js
+        stdin: x
+  - id: t1
+    title: Twin
+    checks:
+      - name: neither
+      - name: both
+        run: echo
+        file: y.js
+      - name: fuzzy
+        run: echo
+        compare: fuzzy
+        tolerance: 0.1
+      - name: json
+        run: echo
+        compare: json
+        limits: { memory: 1GiB }
+        expect: { stdout: \"{not json\" }
+";
+    let found = errors(yaml, &[]);
+    let at: Vec<(u64, u64)> = found.iter().map(|(l, c, _)| (*l, *c)).collect();
+    let messages: Vec<&str> = found.iter().map(|(_, _, m)| m.as_str()).collect();
+    let expected: Vec<((u64, u64), &str)> = vec![
+        ((1, 5), "project id `Demo!` is not a valid identifier"),
+        ((3, 10), "unknown runtime `cobol`"),
+        ((4, 17), "`5 parsecs` is not a duration"),
+        ((4, 36), "size `1KiB` is out of range"),
+        ((5, 11), "grader file path is not allowed"),
+        ((9, 13), "learner file path is not allowed"),
+        ((13, 16), "grader file `harness/missing.js` cannot be read"),
+        ((16, 19), "invalid regular expression: unclosed group"),
+        ((17, 15), "check name `a` is used twice"),
+        ((17, 15), "`stdin` has no meaning in a `file` check"),
+        ((20, 9), "task id `t1` is used twice"),
+        ((23, 15), "check `neither` has neither `file` nor `run`"),
+        ((26, 15), "a check has either `file` or `run`, not both"),
+        ((29, 18), "unknown comparison `fuzzy`"),
+        ((30, 20), "`tolerance` only applies with `compare: numbers`"),
+        ((35, 27), "expected output is not valid JSON"),
+        (
+            (34, 27),
+            "a memory limit can only be set for the whole project",
+        ),
+    ];
+    for (i, ((position, prefix), (got_at, got))) in
+        expected.iter().zip(at.iter().zip(&messages)).enumerate()
+    {
+        assert!(
+            got.starts_with(prefix),
+            "#{i}: `{got}` should start with `{prefix}`"
+        );
+        assert_eq!(position, got_at, "#{i}: {got}");
+    }
+    assert_eq!(found.len(), expected.len(), "{messages:#?}");
+}
+
+#[test]
+fn grader_files_may_not_clash() {
+    let yaml = "\
+id: demo
+title: Demo
+runtime: node
+support: [a/main.js, b/main.js, sol.js]
+tasks:
+  - id: t
+    title: T
+    files: [sol.js]
+    checks:
+      - { name: runs, run: node main.js }
+";
+    let files = [("a/main.js", "1"), ("b/main.js", "2"), ("sol.js", "3")];
+    let found = errors(yaml, &files);
+    let messages: Vec<&str> = found.iter().map(|(_, _, m)| m.as_str()).collect();
+    assert_eq!(found.len(), 2, "{messages:?}");
+    assert!(messages[0].contains("would both be placed as `main.js`"));
+    assert!(messages[1].contains("would overwrite the learner file `sol.js`"));
+}
+
+#[test]
+fn a_project_needs_a_runtime_or_an_image() {
+    let yaml = "id: demo\ntitle: D\ntasks:\n  - id: t\n    title: T\n    checks: [{ name: c, run: 'true' }]\n";
+    let found = errors(yaml, &[]);
+    assert!(found[0].2.contains("names no `runtime`"), "{found:?}");
+    let own = yaml.replace("title: D\n", "title: D\nimage: my/image:1\n");
+    let (_dir, project) = load(&own, &[]);
+    assert_eq!(project.unwrap().image, "my/image:1");
+}
+
+#[test]
+fn errors_print_as_file_line_column_with_a_hint() {
+    let (dir, result) = load("id: demo\ntitle: D\nruntime: nodejs\ntasks: []\n", &[]);
+    let text = result.unwrap_err().to_string();
+    let path = dir.path().join(SPEC_FILE);
+    assert!(
+        text.starts_with(&format!(
+            "{}:3:10: unknown runtime `nodejs`\n  hint: known runtimes: node, python",
+            path.display()
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_curriculum_reports_every_broken_project_and_keeps_the_good_ones() {
+    let root = tempfile::tempdir().unwrap();
+    for (name, yaml) in [
+        (
+            "good",
+            "id: good\ntitle: G\nruntime: node\ntasks:\n  - { id: t, title: T, checks: [{ name: c, run: 'true' }] }\n",
+        ),
+        (
+            "twin",
+            "id: good\ntitle: G\nruntime: node\ntasks:\n  - { id: t, title: T, checks: [{ name: c, run: 'true' }] }\n",
+        ),
+        ("bad", "id: bad\ntitle: B\nruntime: node\ntasks: []\n"),
+    ] {
+        std::fs::create_dir(root.path().join(name)).unwrap();
+        std::fs::write(root.path().join(name).join(SPEC_FILE), yaml).unwrap();
+    }
+    let (projects, errors) = load_curriculum(root.path());
+    assert_eq!(projects.len(), 1);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors.iter().any(|e| e.message.contains("has no tasks")));
+    assert!(errors.iter().any(|e| e.message.contains("already used")));
+    assert!(resolve(root.path(), "good").is_ok());
+    assert!(resolve(Path::new("/nonexistent"), "x").is_err());
+}
+
+#[test]
+fn the_json_schema_describes_every_key() {
+    let schema = json_schema().to_string();
+    for key in [
+        "runtime", "tasks", "checks", "expect", "stdout", "compare", "hidden", "gate",
+    ] {
+        assert!(schema.contains(&format!("\"{key}\"")), "schema lacks {key}");
+    }
+}
+
+#[test]
+fn the_shipped_curriculum_is_valid() {
+    let tasks = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tasks");
+    let (projects, errors) = load_curriculum(&tasks);
+    assert!(errors.is_empty(), "{}", SpecErrors(errors.clone()));
+    assert!(projects.iter().any(|p| p.id == "es6-data-manipulation"));
+}

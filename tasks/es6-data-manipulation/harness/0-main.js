@@ -1,0 +1,3 @@
+import getListStudents from './0-get_list_students.js';
+
+console.log(getListStudents());

@@ -1,0 +1,3 @@
+import getStudentIdsSum from './3-get_ids_sum.js';
+
+console.log(getStudentIdsSum([]));

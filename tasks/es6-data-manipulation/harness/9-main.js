@@ -1,0 +1,3 @@
+import groceriesList from './9-groceries_list';
+
+console.log(groceriesList());
