@@ -21,6 +21,9 @@ const EXCLUDED_PATHS: &[&str] = &[
     "/usr/share/lintian/*",
 ];
 
+/// mmdebstrap's hook that sets up merged /usr itself.
+const MERGED_USR_HOOK: &str = "/usr/share/mmdebstrap/hooks/merged-usr";
+
 /// Why an image could not be built.
 #[derive(Debug, Error)]
 pub enum ImageError {
@@ -86,6 +89,10 @@ pub async fn build(
         .arg("--quiet");
     for path in EXCLUDED_PATHS {
         command.arg(format!("--dpkgopt=path-exclude={path}"));
+    }
+    // Merged /usr without the usrmerge package, which would pull in all of Perl (about 50 MB).
+    if std::path::Path::new(MERGED_USR_HOOK).is_dir() {
+        command.arg(format!("--hook-dir={MERGED_USR_HOOK}"));
     }
     command
         .arg(DEBIAN_SUITE)
