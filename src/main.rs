@@ -360,7 +360,12 @@ async fn build_images(names: &[String], force: bool) -> Result<ExitCode, Failure
     };
     let docker = sandbox::Engine::connect().await?;
     for runtime in selected {
-        eprintln!("building {} ({})...", runtime.image, runtime.description);
+        if force || !docker.image_exists(runtime.image).await? {
+            eprintln!(
+                "building {} ({}) from Debian's packages...",
+                runtime.image, runtime.description
+            );
+        }
         let outcome = images::build(&docker, runtime, force)
             .await
             .map_err(|e| Failure::Platform(e.to_string()))?;

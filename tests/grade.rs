@@ -313,3 +313,60 @@ fn a_missing_image_is_a_platform_fault_that_says_what_to_do() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_sandbox_lost_mid_grading_is_the_platforms_fault() {
+    if !docker_ready() {
+        return;
+    }
+    let dir = fixture(&format!("{PROJECT}/reference"));
+    let child = checker()
+        .args(["grade", PROJECT, &dir, "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let container = loop {
+        if let Some(id) = containers_of(pid).pop() {
+            break id;
+        }
+        assert!(std::time::Instant::now() < deadline, "no sandbox appeared");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    // Let a few checks pass, then pull the container away as a crashing engine would.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let removed = std::process::Command::new("docker")
+        .args(["rm", "-f", &container])
+        .output()
+        .unwrap();
+    assert!(removed.status.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report["platform_error"].is_string(), "{report}");
+    let verdicts: Vec<&str> = report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["checks"].as_array().unwrap())
+        .map(|c| c["verdict"].as_str().unwrap())
+        .collect();
+    let lost: Vec<&Value> = report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["checks"].as_array().unwrap())
+        .filter(|c| c["verdict"] == "runtime_error")
+        .collect();
+    assert!(lost.is_empty(), "{lost:?}");
+    assert!(verdicts.contains(&"internal_error"), "{verdicts:?}");
+    // Nothing is scored against the learner: every check either passed or was the platform's.
+    assert!(
+        verdicts
+            .iter()
+            .all(|v| *v == "passed" || *v == "internal_error"),
+        "{verdicts:?}"
+    );
+}

@@ -85,20 +85,16 @@ async fn grade_in(
         let mut gate_failed: Option<&str> = None;
         for check in &task.checks {
             on_event(Event::CheckStarted(task, check));
+            let explained = |verdict, reason| {
+                CheckReport::explained(&check.name, verdict, check.points, check.hidden, reason)
+            };
             let report = if let Some(gate) = gate_failed {
-                let mut report =
-                    CheckReport::bare(&check.name, Verdict::Skipped, check.points, check.hidden);
-                report.reason = Some(format!("not run: `{gate}` must pass first"));
-                report
+                explained(
+                    Verdict::Skipped,
+                    format!("not run: `{gate}` must pass first"),
+                )
             } else if !problems.is_empty() {
-                let mut report = CheckReport::bare(
-                    &check.name,
-                    Verdict::MissingFile,
-                    check.points,
-                    check.hidden,
-                );
-                report.reason = Some(problems.join("; "));
-                report
+                explained(Verdict::MissingFile, problems.join("; "))
             } else {
                 run_check(sandbox, project, submission, check).await
             };
@@ -124,19 +120,13 @@ async fn run_check(
     submission: &Submission,
     check: &Check,
 ) -> CheckReport {
+    let explained = |verdict, reason| {
+        CheckReport::explained(&check.name, verdict, check.points, check.hidden, reason)
+    };
     let mut report = match &check.kind {
         CheckKind::FileExists { path } => match submission.file(path) {
             Ok(_) => CheckReport::bare(&check.name, Verdict::Passed, check.points, check.hidden),
-            Err(problem) => {
-                let mut report = CheckReport::bare(
-                    &check.name,
-                    Verdict::MissingFile,
-                    check.points,
-                    check.hidden,
-                );
-                report.reason = Some(problem.describe(path));
-                report
-            }
+            Err(problem) => explained(Verdict::MissingFile, problem.describe(path)),
         },
         CheckKind::Run(run) => {
             let request = RunRequest {
@@ -148,16 +138,10 @@ async fn run_check(
             };
             match sandbox.run(&request).await {
                 Ok(outcome) => judge(check, run, &outcome, project.limits.memory),
-                Err(error) => {
-                    let mut report = CheckReport::bare(
-                        &check.name,
-                        Verdict::InternalError,
-                        check.points,
-                        check.hidden,
-                    );
-                    report.reason = Some(format!("the platform failed to run this check: {error}"));
-                    report
-                }
+                Err(error) => explained(
+                    Verdict::InternalError,
+                    format!("the platform failed to run this check: {error}"),
+                ),
             }
         }
     };

@@ -89,19 +89,13 @@ impl Engine {
 
     /// Whether an image with this reference exists locally.
     pub async fn image_exists(&self, image: &str) -> Result<bool, SandboxError> {
-        match self.docker.inspect_image(image).await {
-            Ok(_) => Ok(true),
-            Err(bollard::errors::Error::DockerResponseServerError {
-                status_code: 404, ..
-            }) => Ok(false),
-            Err(e) => Err(SandboxError::docker("inspect an image")(e)),
-        }
+        Ok(self.image_size(image).await?.is_some())
     }
 
     /// Size in bytes of a local image, `None` when it does not exist.
     pub async fn image_size(&self, image: &str) -> Result<Option<u64>, SandboxError> {
         match self.docker.inspect_image(image).await {
-            Ok(inspect) => Ok(inspect.size.map(|s| s.max(0) as u64)),
+            Ok(inspect) => Ok(Some(inspect.size.unwrap_or(0).max(0) as u64)),
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 404, ..
             }) => Ok(None),
@@ -379,10 +373,18 @@ impl Sandbox {
     /// Reads the container's cumulative count of processes killed for lack of memory
     /// (cgroup v2 `memory.events`, or cgroup v1 `memory.oom_control`).
     pub(crate) async fn read_oom_kills(&self) -> Result<u64, SandboxError> {
-        let script =
-            "cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null";
+        let script = "cat /sys/fs/cgroup/memory.events 2>/dev/null \
+            || cat /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null || true";
         let request = RunRequest::new(script, Duration::from_secs(10));
         let outcome = run::run_raw(self, &request, "0:0").await?;
+        // This also proves the container is still alive: a SIGKILL seen while it was being
+        // torn down is the platform's doing, not the learner's.
+        if outcome.exit_code != Some(0) {
+            return Err(SandboxError::Lost(format!(
+                "the sandbox stopped answering (exit code {:?})",
+                outcome.exit_code
+            )));
+        }
         let text = String::from_utf8_lossy(&outcome.stdout);
         Ok(text
             .lines()

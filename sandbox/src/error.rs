@@ -26,6 +26,10 @@ pub enum SandboxError {
         source: bollard::errors::Error,
     },
 
+    /// A command's end could not be observed (the container vanished, the engine stopped).
+    #[error("lost track of a command in the sandbox: {0}")]
+    Lost(String),
+
     /// Copying files into the container failed.
     #[error("could not copy files into the sandbox: {0}")]
     Upload(String),

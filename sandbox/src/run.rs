@@ -164,14 +164,19 @@ pub(crate) async fn run(
             sandbox.kill_all().await?;
         }
         Termination::Exited | Termination::MemoryLimit => {
-            outcome.exit_code = exit_code(sandbox, &exec).await?;
+            // Without an exit code nothing can be said about the command: the platform's fault.
+            let code = exit_code(sandbox, &exec).await?;
+            outcome.exit_code =
+                Some(code.ok_or_else(|| SandboxError::Lost("no exit code was recorded".into()))?);
         }
     }
-    // A SIGKILL the platform did not send is the kernel's OOM killer when the container's
-    // kill count went up.
-    if outcome.termination == Termination::Exited && outcome.exit_code == Some(128 + 9) {
+    // A failure may be the platform's: the sandbox itself may have been killed under the
+    // command. Reading the out-of-memory count also proves the sandbox is still alive, and a
+    // SIGKILL the platform did not send is the kernel's OOM killer when that count went up.
+    if outcome.termination == Termination::Exited && outcome.exit_code != Some(0) {
         let kills = sandbox.read_oom_kills().await?;
-        if kills > sandbox.oom_kills.swap(kills, Ordering::Relaxed) {
+        let before = sandbox.oom_kills.swap(kills, Ordering::Relaxed);
+        if outcome.exit_code == Some(128 + 9) && kills > before {
             outcome.termination = Termination::MemoryLimit;
         }
     }

@@ -103,7 +103,7 @@ async fn reports_memory_limit() {
     let mut config = SandboxConfig::new(IMAGE);
     config.memory = ByteSize::mib(64);
     let sandbox = engine.open(&config).await.unwrap();
-    let script = "node -e 'const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))'";
+    let script = "node -e 'const a = []; for (;;) a.push(Buffer.alloc(16 << 20, 1))'";
     let out = sandbox.run(&run(script)).await.unwrap();
     assert_eq!(out.termination, Termination::MemoryLimit, "{out:?}");
     let again = sandbox.run(&run("echo fine")).await.unwrap();

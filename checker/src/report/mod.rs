@@ -152,6 +152,20 @@ impl CheckReport {
         }
     }
 
+    /// A result without outputs that explains itself with `reason`.
+    pub fn explained(
+        name: &str,
+        verdict: Verdict,
+        max_points: u32,
+        hidden: bool,
+        reason: String,
+    ) -> Self {
+        CheckReport {
+            reason: Some(reason),
+            ..Self::bare(name, verdict, max_points, hidden)
+        }
+    }
+
     /// A copy fit for the learner: a hidden check keeps its verdict and reason only.
     pub fn redacted(&self) -> CheckReport {
         if !self.hidden {
