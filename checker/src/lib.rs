@@ -21,3 +21,4 @@ pub mod report;
 pub mod runtime;
 pub mod spec;
 pub mod submission;
+pub mod upload;

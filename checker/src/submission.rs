@@ -75,22 +75,24 @@ impl Submission {
         Ok(Submission { files })
     }
 
-    /// A submission from files already in memory (an upload), keyed by relative path.
-    pub fn from_files(files: BTreeMap<String, Vec<u8>>) -> Submission {
-        Submission {
-            files: files
-                .into_iter()
-                .map(|(path, contents)| {
-                    let size = contents.len() as u64;
-                    let file = if size > MAX_FILE_SIZE {
-                        Err(FileProblem::TooLarge(size))
-                    } else {
-                        Ok(contents)
-                    };
-                    (path, file)
-                })
-                .collect(),
-        }
+    /// A submission from files already in memory (an unpacked upload), keyed by relative
+    /// path. Like [`Submission::from_dir`], it keeps only the files the project names.
+    pub fn from_files(mut files: BTreeMap<String, Vec<u8>>, project: &Project) -> Submission {
+        let files = project
+            .learner_files()
+            .into_iter()
+            .filter_map(|path| {
+                let contents = files.remove(path)?;
+                let size = contents.len() as u64;
+                let file = if size > MAX_FILE_SIZE {
+                    Err(FileProblem::TooLarge(size))
+                } else {
+                    Ok(contents)
+                };
+                Some((path.to_owned(), file))
+            })
+            .collect();
+        Submission { files }
     }
 
     /// The contents of `path`, or why it can't be used.
@@ -165,5 +167,30 @@ mod tests {
             Err(FileProblem::TooLarge(MAX_FILE_SIZE + 1))
         );
         assert_eq!(read_file(&root, "a.js/x"), Err(FileProblem::Missing));
+    }
+
+    #[test]
+    fn uploaded_files_keep_only_what_the_spec_names() {
+        let project = crate::spec::Project::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../tasks/es6-data-manipulation"),
+        )
+        .unwrap();
+        let files = BTreeMap::from([
+            ("0-get_list_students.js".to_owned(), b"ok".to_vec()),
+            ("node_modules/x/index.js".to_owned(), b"junk".to_vec()),
+            (
+                "6-set.js".to_owned(),
+                vec![b'x'; MAX_FILE_SIZE as usize + 1],
+            ),
+        ]);
+        let submission = Submission::from_files(files, &project);
+        let present: Vec<&str> = submission.present().map(|(path, _)| path).collect();
+        assert_eq!(present, ["0-get_list_students.js"]);
+        assert_eq!(
+            submission.file("6-set.js"),
+            Err(FileProblem::TooLarge(MAX_FILE_SIZE + 1))
+        );
+        assert_eq!(submission.file("8-clean_set.js"), Err(FileProblem::Missing));
     }
 }
