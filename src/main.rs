@@ -68,6 +68,9 @@ struct GradeArgs {
     /// No progress indicator.
     #[arg(short, long)]
     quiet: bool,
+    /// Sandboxes to spread the tasks over, side by side (default: the number of CPU cores).
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -179,7 +182,7 @@ async fn grade(args: GradeArgs) -> Result<ExitCode, Failure> {
     let _ = docker.sweep_orphans().await;
 
     let report = if args.json {
-        engine::grade(&docker, &project, &submission, &mut |_| {}).await?
+        engine::grade_with(&docker, &project, &submission, jobs(&args), &mut |_| {}).await?
     } else {
         grade_live(&docker, &project, &submission, &args).await?
     };
@@ -196,7 +199,14 @@ async fn grade(args: GradeArgs) -> Result<ExitCode, Failure> {
     Ok(exit_code(&report))
 }
 
-/// Grades while printing each check as it finishes, with a spinner on a terminal.
+fn jobs(args: &GradeArgs) -> usize {
+    args.jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1)
+}
+
+/// Grades while printing each task as soon as it and every task before it are done, with a
+/// spinner on a terminal.
 async fn grade_live(
     docker: &sandbox::Engine,
     project: &Project,
@@ -213,24 +223,37 @@ async fn grade_live(
     };
     let _ = report::terminal::write_header(&mut out, &project.title, &project.id, &project.version);
     let show_hidden = args.show_hidden;
-    let report = engine::grade(docker, project, submission, &mut |event| {
-        spinner.suspend(|| match event {
-            engine::Event::TaskStarted(task) => {
-                let _ =
-                    report::terminal::write_task(&mut out, &task.id, &task.title, task.mandatory);
+    let total: usize = project.tasks.iter().map(|t| t.checks.len()).sum();
+    let mut finished_checks = 0;
+    let mut finished: Vec<Option<report::TaskReport>> = vec![None; project.tasks.len()];
+    let mut next = 0;
+    let report = engine::grade_with(docker, project, submission, jobs(args), &mut |event| {
+        match event {
+            engine::Event::CheckStarted(task, check) => {
+                spinner.set_message(format!(
+                    "{finished_checks}/{total} checks  {} / {}",
+                    task.id, check.name
+                ));
             }
-            engine::Event::CheckFinished(_, check) => {
-                let check = if show_hidden {
-                    check.clone()
-                } else {
-                    check.redacted()
-                };
-                let _ = report::terminal::write_check(&mut out, &check);
+            engine::Event::CheckFinished(..) => finished_checks += 1,
+            engine::Event::TaskFinished(task, result) => {
+                if let Some(index) = project.tasks.iter().position(|t| t.id == task.id) {
+                    finished[index] = Some(result.clone());
+                }
+                // Print in spec order, whatever order the lanes finish in.
+                while let Some(Some(result)) = finished.get(next) {
+                    spinner.suspend(|| {
+                        let shown = if show_hidden {
+                            result.clone()
+                        } else {
+                            result.redacted()
+                        };
+                        let _ = report::terminal::write_task_report(&mut out, &shown);
+                    });
+                    next += 1;
+                }
             }
-            engine::Event::CheckStarted(..) => {}
-        });
-        if let engine::Event::CheckStarted(task, check) = event {
-            spinner.set_message(format!("{} / {}", task.id, check.name));
+            engine::Event::TaskStarted(_) => {}
         }
     })
     .await;

@@ -10,7 +10,8 @@ use crate::report::{CheckReport, Report, TaskReport, Verdict};
 use crate::spec::{Check, CheckKind, Project, RunCheck, Task};
 use crate::submission::Submission;
 
-/// Progress while grading, for live displays.
+/// Progress while grading, for live displays. With several lanes, events of different tasks
+/// interleave; [`Event::TaskFinished`] carries each task's complete result.
 #[derive(Debug)]
 pub enum Event<'a> {
     /// A task begins.
@@ -19,20 +20,39 @@ pub enum Event<'a> {
     CheckStarted(&'a Task, &'a Check),
     /// A check has its result.
     CheckFinished(&'a Task, &'a CheckReport),
+    /// A task has all its results.
+    TaskFinished(&'a Task, &'a TaskReport),
 }
 
 /// Sandbox processes-and-threads cap for every submission.
 const PIDS_LIMIT: u32 = 128;
 
-/// Grades `submission` against `project` in a fresh sandbox and returns the full report
-/// (hidden outputs included; use [`Report::redacted`] before showing it to a learner).
-///
-/// An error means the platform failed before any check could run (Docker unreachable, image
-/// missing); failures during a check become [`Verdict::InternalError`] in the report.
+type EventSink<'s> = std::sync::Mutex<&'s mut (dyn FnMut(Event<'_>) + Send)>;
+
+/// Grades `submission` against `project` in one fresh sandbox; see [`grade_with`].
 pub async fn grade(
     engine: &Engine,
     project: &Project,
     submission: &Submission,
+    on_event: &mut (dyn FnMut(Event<'_>) + Send),
+) -> Result<Report, SandboxError> {
+    grade_with(engine, project, submission, 1, on_event).await
+}
+
+/// Grades `submission` against `project` and returns the full report (hidden outputs
+/// included; use [`Report::redacted`] before showing it to a learner).
+///
+/// With `lanes` above 1, tasks are spread over up to that many sandboxes of the same
+/// submission, run side by side, as far as the engine has free slots (it never waits for a
+/// second one). Checks of one task always run in order in one sandbox.
+///
+/// An error means the platform failed before the checks could run (Docker unreachable, image
+/// missing); failures during a check become [`Verdict::InternalError`] in the report.
+pub async fn grade_with(
+    engine: &Engine,
+    project: &Project,
+    submission: &Submission,
+    lanes: usize,
     on_event: &mut (dyn FnMut(Event<'_>) + Send),
 ) -> Result<Report, SandboxError> {
     let started = Instant::now();
@@ -40,11 +60,34 @@ pub async fn grade(
     config.memory = project.limits.memory;
     config.pids = PIDS_LIMIT;
     config.work_dir_size = ByteSize::mib(64).min(project.limits.memory);
-    let sandbox = engine.open(&config).await?;
-    let result = grade_in(&sandbox, project, submission, on_event).await;
-    let removed = sandbox.remove().await;
-    let tasks = result?;
-    removed?;
+    let mut sandboxes = vec![engine.open(&config).await?];
+    while sandboxes.len() < lanes.min(project.tasks.len()) {
+        match engine.try_open(&config).await {
+            Some(Ok(sandbox)) => sandboxes.push(sandbox),
+            Some(Err(error)) => {
+                remove_all(sandboxes).await;
+                return Err(error);
+            }
+            None => break,
+        }
+    }
+    let plan = spread(project, sandboxes.len());
+    let events: EventSink<'_> = std::sync::Mutex::new(on_event);
+    let results = futures_util::future::join_all(
+        sandboxes
+            .iter()
+            .zip(&plan)
+            .map(|(sandbox, tasks)| grade_lane(sandbox, project, submission, tasks, &events)),
+    )
+    .await;
+    remove_all(sandboxes).await;
+    let mut tasks: Vec<Option<TaskReport>> = vec![None; project.tasks.len()];
+    for lane in results {
+        for (index, report) in lane? {
+            tasks[index] = Some(report);
+        }
+    }
+    let tasks = tasks.into_iter().flatten().collect();
     let duration_ms = started.elapsed().as_millis() as u64;
     Ok(Report::new(
         &project.id,
@@ -55,12 +98,41 @@ pub async fn grade(
     ))
 }
 
-async fn grade_in(
+async fn remove_all(sandboxes: Vec<Sandbox>) {
+    // A failed removal leaves a labelled container that the next start sweeps; it says
+    // nothing about the submission.
+    futures_util::future::join_all(sandboxes.into_iter().map(Sandbox::remove)).await;
+}
+
+/// Spreads task indices over `lanes`, heaviest first onto the least loaded lane (by number of
+/// checks), each lane keeping spec order.
+fn spread(project: &Project, lanes: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..project.tasks.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(project.tasks[i].checks.len()));
+    let mut plan = vec![Vec::new(); lanes.max(1)];
+    let mut load = vec![0usize; plan.len()];
+    for index in order {
+        let lane = (0..plan.len()).min_by_key(|&l| load[l]).unwrap_or(0);
+        load[lane] += project.tasks[index].checks.len();
+        plan[lane].push(index);
+    }
+    for lane in &mut plan {
+        lane.sort_unstable();
+    }
+    plan
+}
+
+async fn grade_lane(
     sandbox: &Sandbox,
     project: &Project,
     submission: &Submission,
-    on_event: &mut (dyn FnMut(Event<'_>) + Send),
-) -> Result<Vec<TaskReport>, SandboxError> {
+    tasks: &[usize],
+    events: &EventSink<'_>,
+) -> Result<Vec<(usize, TaskReport)>, SandboxError> {
+    let emit = |event: Event<'_>| {
+        let mut sink = events.lock().unwrap_or_else(|p| p.into_inner());
+        (*sink)(event);
+    };
     let grader_files: Vec<SandboxFile> = project
         .grader_files
         .iter()
@@ -73,9 +145,10 @@ async fn grade_in(
         .collect();
     sandbox.upload(&learner_files).await?;
 
-    let mut tasks = Vec::with_capacity(project.tasks.len());
-    for task in &project.tasks {
-        on_event(Event::TaskStarted(task));
+    let mut reports = Vec::with_capacity(tasks.len());
+    for &index in tasks {
+        let task = &project.tasks[index];
+        emit(Event::TaskStarted(task));
         let problems: Vec<String> = task
             .files
             .iter()
@@ -84,7 +157,7 @@ async fn grade_in(
         let mut checks = Vec::with_capacity(task.checks.len());
         let mut gate_failed: Option<&str> = None;
         for check in &task.checks {
-            on_event(Event::CheckStarted(task, check));
+            emit(Event::CheckStarted(task, check));
             let explained = |verdict, reason| {
                 CheckReport::explained(&check.name, verdict, check.points, check.hidden, reason)
             };
@@ -101,17 +174,14 @@ async fn grade_in(
             if check.gate && report.verdict != Verdict::Passed {
                 gate_failed = Some(&check.name);
             }
-            on_event(Event::CheckFinished(task, &report));
+            emit(Event::CheckFinished(task, &report));
             checks.push(report);
         }
-        tasks.push(TaskReport::new(
-            &task.id,
-            &task.title,
-            task.mandatory,
-            checks,
-        ));
+        let report = TaskReport::new(&task.id, &task.title, task.mandatory, checks);
+        emit(Event::TaskFinished(task, &report));
+        reports.push((index, report));
     }
-    Ok(tasks)
+    Ok(reports)
 }
 
 async fn run_check(

@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bollard::Docker;
@@ -14,6 +15,7 @@ use bollard::query_parameters::{
 use bytesize::ByteSize;
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::archive::{self, SandboxFile};
 use crate::cleanup;
@@ -54,6 +56,20 @@ impl SandboxConfig {
 pub struct Engine {
     docker: Docker,
     owner: String,
+    /// Sandboxes in use at once; more callers of [`Engine::open`] wait their turn.
+    slots: Arc<Semaphore>,
+    /// Started containers waiting for a submission, per configuration.
+    pools: Arc<Mutex<Vec<Arc<Pool>>>>,
+}
+
+/// Started containers of one configuration, ready to be handed out. Each is used by exactly one
+/// submission and then removed, so nothing of one learner's run can reach another's.
+struct Pool {
+    config: SandboxConfig,
+    target: usize,
+    ready: Mutex<Vec<Sandbox>>,
+    /// Refills in flight, so that the pool is not overfilled.
+    pending: AtomicUsize,
 }
 
 impl std::fmt::Debug for Engine {
@@ -81,10 +97,98 @@ impl Engine {
         let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
             .map(|h| h.trim().to_owned())
             .unwrap_or_else(|_| "localhost".into());
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Ok(Engine {
             docker,
             owner: format!("{host}/{}", std::process::id()),
+            slots: Arc::new(Semaphore::new(cores)),
+            pools: Arc::default(),
         })
+    }
+
+    /// Limits how many sandboxes are in use at once (default: the number of CPU cores). Further
+    /// [`Engine::open`] calls wait for a sandbox to be removed.
+    pub fn with_max_sandboxes(mut self, max: usize) -> Self {
+        self.slots = Arc::new(Semaphore::new(max.max(1)));
+        self
+    }
+
+    /// Sandboxes that can be opened right now without waiting.
+    pub fn free_slots(&self) -> usize {
+        self.slots.available_permits()
+    }
+
+    /// Keeps `count` started containers of `config` ready, so that [`Engine::open`] hands one
+    /// out at once instead of creating it. Every container serves one submission and is then
+    /// removed; the pool refills in the background.
+    pub fn keep_warm(&self, config: &SandboxConfig, count: usize) {
+        let pool = Arc::new(Pool {
+            config: config.clone(),
+            target: count,
+            ready: Mutex::new(Vec::new()),
+            pending: AtomicUsize::new(0),
+        });
+        lock(&self.pools).push(pool.clone());
+        self.refill(&pool);
+    }
+
+    /// Removes every warm container and stops refilling. Call before exiting.
+    pub async fn close_pools(&self) {
+        let pools: Vec<Arc<Pool>> = std::mem::take(&mut *lock(&self.pools));
+        for pool in pools {
+            // Let refills in flight land, so that their containers are removed too.
+            while pool.pending.load(Ordering::SeqCst) > 0 {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let ready: Vec<Sandbox> = std::mem::take(&mut *lock(&pool.ready));
+            for sandbox in ready {
+                let _ = sandbox.remove().await;
+            }
+        }
+    }
+
+    fn refill(&self, pool: &Arc<Pool>) {
+        let missing = pool
+            .target
+            .saturating_sub(lock(&pool.ready).len() + pool.pending.load(Ordering::SeqCst));
+        for _ in 0..missing {
+            pool.pending.fetch_add(1, Ordering::SeqCst);
+            let (engine, pool) = (self.clone(), pool.clone());
+            tokio::spawn(async move {
+                if let Ok(sandbox) = engine.create(&pool.config).await {
+                    // A pool closed meanwhile must not keep the container.
+                    if lock(&engine.pools).iter().any(|p| Arc::ptr_eq(p, &pool)) {
+                        lock(&pool.ready).push(sandbox);
+                    } else {
+                        let _ = sandbox.remove().await;
+                    }
+                }
+                pool.pending.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+    }
+
+    /// A warm container of `config`, if one is ready and still running.
+    async fn take_warm(&self, config: &SandboxConfig) -> Option<Sandbox> {
+        let pool = lock(&self.pools)
+            .iter()
+            .find(|p| p.config == *config)
+            .cloned()?;
+        loop {
+            let candidate = lock(&pool.ready).pop();
+            self.refill(&pool);
+            let sandbox = candidate?;
+            let running = self
+                .docker
+                .inspect_container(&sandbox.id, None)
+                .await
+                .ok()
+                .and_then(|c| c.state?.running)
+                .unwrap_or(false);
+            if running {
+                return Some(sandbox);
+            }
+        }
     }
 
     /// Whether an image with this reference exists locally.
@@ -172,7 +276,40 @@ impl Engine {
     /// Creates and starts a locked-down container: no network, read-only root, all
     /// capabilities dropped, no new privileges, memory (swap included), process and CPU limits,
     /// and a tmpfs work directory. Commands later run in it as an unprivileged user.
+    ///
+    /// Waits while the engine's sandbox limit is reached; takes a warm container when
+    /// [`Engine::keep_warm`] has one ready.
     pub async fn open(&self, config: &SandboxConfig) -> Result<Sandbox, SandboxError> {
+        let permit = self
+            .slots
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
+        self.open_with(config, permit).await
+    }
+
+    /// Like [`Engine::open`], but `None` instead of waiting when the sandbox limit is reached.
+    pub async fn try_open(&self, config: &SandboxConfig) -> Option<Result<Sandbox, SandboxError>> {
+        let permit = self.slots.clone().try_acquire_owned().ok()?;
+        Some(self.open_with(config, permit).await)
+    }
+
+    async fn open_with(
+        &self,
+        config: &SandboxConfig,
+        permit: OwnedSemaphorePermit,
+    ) -> Result<Sandbox, SandboxError> {
+        let mut sandbox = match self.take_warm(config).await {
+            Some(sandbox) => sandbox,
+            None => self.create(config).await?,
+        };
+        sandbox.permit = Some(permit);
+        Ok(sandbox)
+    }
+
+    /// Creates and starts a container (no slot taken: pooled containers sit idle).
+    async fn create(&self, config: &SandboxConfig) -> Result<Sandbox, SandboxError> {
         if !self.image_exists(&config.image).await? {
             return Err(SandboxError::ImageMissing(config.image.clone()));
         }
@@ -239,17 +376,32 @@ impl Engine {
             docker: self.docker.clone(),
             id: created.id,
             removed: false,
-            oom_kills: std::sync::atomic::AtomicU64::new(0),
+            memory: Mutex::new(MemoryCounters::default()),
+            permit: None,
         };
         self.docker
             .start_container(&sandbox.id, None)
             .await
             .map_err(SandboxError::docker("start the container"))?;
-        sandbox
-            .oom_kills
-            .store(sandbox.read_oom_kills().await?, Ordering::Relaxed);
+        let counters = sandbox.read_memory_counters().await?;
+        *lock(&sandbox.memory) = counters;
         Ok(sandbox)
     }
+}
+
+/// Cumulative memory events of a container.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct MemoryCounters {
+    /// Processes killed by the kernel for lack of memory.
+    pub oom_kills: u64,
+    /// Times usage ran into the limit (reclaim was forced).
+    pub limit_hits: u64,
+}
+
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 async fn remove_container(docker: &Docker, id: &str) -> Result<(), bollard::errors::Error> {
@@ -273,9 +425,11 @@ pub struct Sandbox {
     pub(crate) docker: Docker,
     pub(crate) id: String,
     removed: bool,
-    /// The container's out-of-memory kill count after the last command, to tell whether the
-    /// next one was killed for memory.
-    pub(crate) oom_kills: std::sync::atomic::AtomicU64,
+    /// The container's memory counters after the last command, to tell whether the next one
+    /// ran into the memory limit.
+    pub(crate) memory: Mutex<MemoryCounters>,
+    /// The engine slot this sandbox holds while in use; freed when it is removed or dropped.
+    permit: Option<OwnedSemaphorePermit>,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -370,11 +524,12 @@ impl Sandbox {
         Ok((exit_code, stderr))
     }
 
-    /// Reads the container's cumulative count of processes killed for lack of memory
-    /// (cgroup v2 `memory.events`, or cgroup v1 `memory.oom_control`).
-    pub(crate) async fn read_oom_kills(&self) -> Result<u64, SandboxError> {
+    /// Reads the container's cumulative memory counters (cgroup v2 `memory.events`, or cgroup
+    /// v1 `memory.oom_control` and `memory.failcnt`).
+    pub(crate) async fn read_memory_counters(&self) -> Result<MemoryCounters, SandboxError> {
         let script = "cat /sys/fs/cgroup/memory.events 2>/dev/null \
-            || cat /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null || true";
+            || { cat /sys/fs/cgroup/memory/memory.oom_control \
+                 && echo max $(cat /sys/fs/cgroup/memory/memory.failcnt); } 2>/dev/null || true";
         let request = RunRequest::new(script, Duration::from_secs(10));
         let outcome = run::run_raw(self, &request, "0:0").await?;
         // This also proves the container is still alive: a SIGKILL seen while it was being
@@ -386,12 +541,16 @@ impl Sandbox {
             )));
         }
         let text = String::from_utf8_lossy(&outcome.stdout);
-        Ok(text
-            .lines()
-            .filter_map(|l| l.strip_prefix("oom_kill "))
-            .filter_map(|n| n.trim().parse::<u64>().ok())
-            .max()
-            .unwrap_or(0))
+        let counter = |name: &str| {
+            text.lines()
+                .filter_map(|l| l.strip_prefix(name)?.trim().parse::<u64>().ok())
+                .max()
+                .unwrap_or(0)
+        };
+        Ok(MemoryCounters {
+            oom_kills: counter("oom_kill "),
+            limit_hits: counter("max "),
+        })
     }
 
     /// Kills every process of the sandbox user (leftovers of a command that timed out).

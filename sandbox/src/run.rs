@@ -1,6 +1,5 @@
 //! Running one command in a sandbox: limits enforced from the host, output capped while read.
 
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use bollard::container::LogOutput;
@@ -9,7 +8,7 @@ use bytesize::ByteSize;
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
-use crate::engine::Sandbox;
+use crate::engine::{Sandbox, lock};
 use crate::{SANDBOX_USER, SandboxError, WORK_DIR};
 
 /// Runs the command in a shell, then kills whatever it left running (daemonized children,
@@ -171,13 +170,24 @@ pub(crate) async fn run(
         }
     }
     // A failure may be the platform's: the sandbox itself may have been killed under the
-    // command. Reading the out-of-memory count also proves the sandbox is still alive, and a
-    // SIGKILL the platform did not send is the kernel's OOM killer when that count went up.
-    if outcome.termination == Termination::Exited && outcome.exit_code != Some(0) {
-        let kills = sandbox.read_oom_kills().await?;
-        let before = sandbox.oom_kills.swap(kills, Ordering::Relaxed);
-        if outcome.exit_code == Some(128 + 9) && kills > before {
-            outcome.termination = Termination::MemoryLimit;
+    // command. Reading the memory counters also proves the sandbox is still alive.
+    let failed = outcome.exit_code != Some(0) || outcome.termination == Termination::TimeLimit;
+    if failed && outcome.termination != Termination::OutputLimit {
+        let now = sandbox.read_memory_counters().await?;
+        let before = std::mem::replace(&mut *lock(&sandbox.memory), now);
+        let killed = now.oom_kills > before.oom_kills;
+        let starved = now.limit_hits > before.limit_hits;
+        // A SIGKILL the platform did not send is the kernel's OOM killer when the kill count
+        // went up. A time-out while the container was pinned at its memory limit is memory too:
+        // near the limit the kernel can thrash on reclaim for a long time before it kills.
+        match outcome.termination {
+            Termination::Exited if outcome.exit_code == Some(128 + 9) && killed => {
+                outcome.termination = Termination::MemoryLimit;
+            }
+            Termination::TimeLimit if killed || starved => {
+                outcome.termination = Termination::MemoryLimit;
+            }
+            _ => {}
         }
     }
     Ok(outcome)

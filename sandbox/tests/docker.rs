@@ -154,3 +154,73 @@ async fn missing_image_is_a_platform_error() {
     );
     assert!(err.to_string().contains("checker images build"));
 }
+
+#[tokio::test]
+async fn a_slow_leak_that_stalls_at_the_limit_is_memory() {
+    let Some(engine) = engine().await else { return };
+    let mut config = SandboxConfig::new(IMAGE);
+    config.memory = ByteSize::mib(64);
+    let sandbox = engine.open(&config).await.unwrap();
+    // Small steps: near the limit the kernel may thrash on reclaim instead of killing at once.
+    let script = "node -e 'const a = []; for (;;) a.push(Buffer.alloc(256 << 10, 1))'";
+    let mut request = run(script);
+    request.time_limit = Duration::from_secs(3);
+    let out = sandbox.run(&request).await.unwrap();
+    assert_eq!(out.termination, Termination::MemoryLimit, "{out:?}");
+    // An ordinary time-out after it is still a time-out.
+    request.script = "sleep 10".into();
+    request.time_limit = Duration::from_millis(300);
+    let out = sandbox.run(&request).await.unwrap();
+    assert_eq!(out.termination, Termination::TimeLimit);
+    sandbox.remove().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_sandbox_limit_queues_further_opens() {
+    let Some(engine) = engine().await else { return };
+    let engine = engine.with_max_sandboxes(1);
+    let config = SandboxConfig::new(IMAGE);
+    let first = engine.open(&config).await.unwrap();
+    assert_eq!(engine.free_slots(), 0);
+    assert!(engine.try_open(&config).await.is_none());
+    first.remove().await.unwrap();
+    let second = engine
+        .try_open(&config)
+        .await
+        .expect("a slot is free")
+        .unwrap();
+    second.remove().await.unwrap();
+}
+
+#[tokio::test]
+async fn warm_sandboxes_never_carry_state_between_submissions() {
+    let Some(engine) = engine().await else { return };
+    let config = SandboxConfig::new(IMAGE);
+    engine.keep_warm(&config, 2);
+    let a = engine.open(&config).await.unwrap();
+    a.run(&run(
+        "echo secret > /work/answer.txt; echo tmp > /tmp/left; (sleep 300 &) ; true",
+    ))
+    .await
+    .unwrap();
+    let a_id = a.id().to_owned();
+    a.remove().await.unwrap();
+    // Give the pool time to refill, then take the next one.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let b = engine.open(&config).await.unwrap();
+    assert_ne!(b.id(), a_id, "a used container was handed out again");
+    let seen = b
+        .run(&run(
+            "ls -A /work /tmp; for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done \
+             | grep -c '^sleep 300 $'",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&seen.stdout),
+        "/tmp:\n\n/work:\n0\n"
+    );
+    b.remove().await.unwrap();
+    engine.close_pools().await;
+    sandbox::finish_cleanup().await;
+}

@@ -182,6 +182,14 @@ impl CheckReport {
 }
 
 impl TaskReport {
+    /// A copy fit for the learner: hidden checks lose their outputs.
+    pub fn redacted(&self) -> TaskReport {
+        TaskReport {
+            checks: self.checks.iter().map(CheckReport::redacted).collect(),
+            ..self.clone()
+        }
+    }
+
     /// Builds a task result from its check results.
     pub fn new(id: &str, title: &str, mandatory: bool, checks: Vec<CheckReport>) -> Self {
         let (earned, total) = points(checks.iter());
@@ -242,13 +250,10 @@ impl Report {
 
     /// A copy fit for the learner: hidden checks lose their outputs.
     pub fn redacted(&self) -> Report {
-        let mut report = self.clone();
-        for task in &mut report.tasks {
-            for check in &mut task.checks {
-                *check = check.redacted();
-            }
+        Report {
+            tasks: self.tasks.iter().map(TaskReport::redacted).collect(),
+            ..self.clone()
         }
-        report
     }
 
     /// The score line, e.g. `ES6 data manipulation: 100% (12/12 tasks)`.

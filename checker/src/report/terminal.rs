@@ -123,7 +123,8 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     write_summary(out, report)
 }
 
-fn write_task_report(out: &mut dyn Write, task: &TaskReport) -> io::Result<()> {
+/// Writes one task with all its checks and its score.
+pub fn write_task_report(out: &mut dyn Write, task: &TaskReport) -> io::Result<()> {
     let score = format!("{}%", format_percent(task.score));
     write_task(out, &task.id, &task.title, task.mandatory)?;
     for check in &task.checks {
