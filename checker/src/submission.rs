@@ -26,19 +26,28 @@ pub enum FileProblem {
 }
 
 impl FileProblem {
-    /// A sentence about `path` with this problem.
+    /// What is wrong, after the file's name: "was not found", "is a symbolic link", ...
+    pub fn reason(&self) -> String {
+        match self {
+            FileProblem::Missing => "was not found".into(),
+            FileProblem::NotAFile => "is not a regular file (a folder, a pipe or a device)".into(),
+            FileProblem::Symlink => "is a symbolic link or lies behind one".into(),
+            FileProblem::TooLarge(size) => format!("is {size} bytes, more than allowed"),
+            FileProblem::Unreadable(why) => format!("could not be read: {why}"),
+        }
+    }
+
+    /// A sentence for the learner about their file `path`.
     pub fn describe(&self, path: &str) -> String {
         match self {
             FileProblem::Missing => format!("`{path}` was not found in the submission"),
-            FileProblem::NotAFile => format!("`{path}` is a folder, not a file"),
             FileProblem::Symlink => {
                 format!("`{path}` is a symbolic link; submit the file itself")
             }
-            FileProblem::TooLarge(size) => format!(
-                "`{path}` is {} bytes, more than the {} bytes allowed",
-                size, MAX_FILE_SIZE
-            ),
-            FileProblem::Unreadable(why) => format!("`{path}` could not be read: {why}"),
+            FileProblem::TooLarge(size) => {
+                format!("`{path}` is {size} bytes, more than the {MAX_FILE_SIZE} bytes allowed")
+            }
+            other => format!("`{path}` {}", other.reason()),
         }
     }
 }
@@ -113,7 +122,16 @@ impl Submission {
 }
 
 /// Reads one file below `root` without following symbolic links anywhere on its path.
-fn read_file(root: &Path, relative: &str) -> Result<Vec<u8>, FileProblem> {
+pub(crate) fn read_file(root: &Path, relative: &str) -> Result<Vec<u8>, FileProblem> {
+    read_file_within(root, relative, MAX_FILE_SIZE)
+}
+
+/// [`read_file`] with its own size bound.
+pub(crate) fn read_file_within(
+    root: &Path,
+    relative: &str,
+    max_size: u64,
+) -> Result<Vec<u8>, FileProblem> {
     let mut current = root.to_path_buf();
     let parts: Vec<&str> = relative.split('/').collect();
     for (i, part) in parts.iter().enumerate() {
@@ -133,7 +151,7 @@ fn read_file(root: &Path, relative: &str) -> Result<Vec<u8>, FileProblem> {
         if !last && !meta.is_dir() {
             return Err(FileProblem::Missing);
         }
-        if last && meta.len() > MAX_FILE_SIZE {
+        if last && meta.len() > max_size {
             return Err(FileProblem::TooLarge(meta.len()));
         }
     }

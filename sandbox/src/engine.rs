@@ -339,6 +339,8 @@ impl Engine {
             tmpfs: Some(tmpfs),
             init: Some(true),
             ipc_mode: Some("private".into()),
+            // Shared memory is one more tmpfs; keep it small (it counts towards `memory` too).
+            shm_size: Some(8 * 1024 * 1024),
             ..Default::default()
         };
         let labels = HashMap::from([
@@ -377,6 +379,7 @@ impl Engine {
             id: created.id,
             removed: false,
             memory: Mutex::new(MemoryCounters::default()),
+            uploads: Mutex::new(Vec::new()),
             permit: None,
         };
         self.docker
@@ -396,6 +399,24 @@ pub(crate) struct MemoryCounters {
     pub oom_kills: u64,
     /// Times usage ran into the limit (reclaim was forced).
     pub limit_hits: u64,
+}
+
+impl MemoryCounters {
+    /// Reads `key value` pairs (see `run::MEMORY_COUNTERS`), after an optional marker.
+    pub(crate) fn parse(text: &[u8]) -> MemoryCounters {
+        let text = String::from_utf8_lossy(text);
+        let tokens: Vec<&str> = text.split_whitespace().collect();
+        let mut counters = MemoryCounters::default();
+        for pair in tokens.windows(2) {
+            let value = pair[1].parse::<u64>().ok();
+            match (pair[0], value) {
+                ("oom_kill", Some(n)) => counters.oom_kills = n,
+                ("max", Some(n)) => counters.limit_hits = n,
+                _ => {}
+            }
+        }
+        counters
+    }
 }
 
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -430,6 +451,8 @@ pub struct Sandbox {
     pub(crate) memory: Mutex<MemoryCounters>,
     /// The engine slot this sandbox holds while in use; freed when it is removed or dropped.
     permit: Option<OwnedSemaphorePermit>,
+    /// Every upload so far (files, protected), to restore them after a restart.
+    uploads: Mutex<Vec<(Vec<SandboxFile>, bool)>>,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -455,12 +478,19 @@ impl Sandbox {
         self.upload_as(files, true).await
     }
 
-    /// Docker refuses archive uploads into a tmpfs or onto a read-only root, so the tar stream
-    /// goes through the standard input of a `tar -x` run inside the container.
     async fn upload_as(&self, files: &[SandboxFile], protected: bool) -> Result<(), SandboxError> {
         if files.is_empty() {
             return Ok(());
         }
+        self.send_files(files, protected).await?;
+        // Kept to restore the work directory if the container has to be restarted.
+        lock(&self.uploads).push((files.to_vec(), protected));
+        Ok(())
+    }
+
+    /// Docker refuses archive uploads into a tmpfs or onto a read-only root, so the tar stream
+    /// goes through the standard input of a `tar -x` run inside the container.
+    async fn send_files(&self, files: &[SandboxFile], protected: bool) -> Result<(), SandboxError> {
         let owned = files.to_vec();
         let tarball = tokio::task::spawn_blocking(move || archive::pack(&owned, protected))
             .await
@@ -524,39 +554,65 @@ impl Sandbox {
         Ok((exit_code, stderr))
     }
 
-    /// Reads the container's cumulative memory counters (cgroup v2 `memory.events`, or cgroup
-    /// v1 `memory.oom_control` and `memory.failcnt`).
+    /// Reads the container's cumulative memory counters.
     pub(crate) async fn read_memory_counters(&self) -> Result<MemoryCounters, SandboxError> {
-        let script = "cat /sys/fs/cgroup/memory.events 2>/dev/null \
-            || { cat /sys/fs/cgroup/memory/memory.oom_control \
-                 && echo max $(cat /sys/fs/cgroup/memory/memory.failcnt); } 2>/dev/null || true";
-        let request = RunRequest::new(script, Duration::from_secs(10));
+        let request = RunRequest::new(run::MEMORY_COUNTERS, Duration::from_secs(10));
         let outcome = run::run_raw(self, &request, "0:0").await?;
-        // This also proves the container is still alive: a SIGKILL seen while it was being
-        // torn down is the platform's doing, not the learner's.
         if outcome.exit_code != Some(0) {
             return Err(SandboxError::Lost(format!(
                 "the sandbox stopped answering (exit code {:?})",
                 outcome.exit_code
             )));
         }
-        let text = String::from_utf8_lossy(&outcome.stdout);
-        let counter = |name: &str| {
-            text.lines()
-                .filter_map(|l| l.strip_prefix(name)?.trim().parse::<u64>().ok())
-                .max()
-                .unwrap_or(0)
-        };
-        Ok(MemoryCounters {
-            oom_kills: counter("oom_kill "),
-            limit_hits: counter("max "),
-        })
+        Ok(MemoryCounters::parse(&outcome.stdout))
     }
 
-    /// Kills every process of the sandbox user (leftovers of a command that timed out).
-    pub(crate) async fn kill_all(&self) -> Result<(), SandboxError> {
-        let request = RunRequest::new("kill -9 -1 2>/dev/null; true", Duration::from_secs(10));
-        run::run_raw(self, &request, SANDBOX_USER).await.map(|_| ())
+    /// Kills every process of the sandbox user (leftovers of a command that failed, timed out
+    /// or killed its wrapper). When that is impossible (a fork bomb holds every process slot,
+    /// so not even `kill` can start), the container is restarted, which ends every process in
+    /// it, and the files uploaded so far are put back. Returns whether it was restarted.
+    pub(crate) async fn kill_all_or_restart(&self) -> Result<bool, SandboxError> {
+        let request = RunRequest::new("kill -9 -1 2>/dev/null; true", Duration::from_secs(5));
+        let killed = run::run_raw(self, &request, SANDBOX_USER).await;
+        if matches!(&killed, Ok(outcome) if outcome.exit_code == Some(0)) {
+            return Ok(false);
+        }
+        let options = bollard::query_parameters::RestartContainerOptionsBuilder::default()
+            .t(0)
+            .build();
+        self.docker
+            .restart_container(&self.id, Some(options))
+            .await
+            .map_err(SandboxError::docker("restart the sandbox"))?;
+        // A restart remounts the tmpfs directories without their sticky, world-writable mode
+        // (and some engines keep their contents): restore the mode, then empty them, the
+        // sandbox user's files first (it may have locked them with chmod), then root's.
+        let steps = [
+            ("0:0", "chmod 1777 /work /tmp"),
+            (
+                SANDBOX_USER,
+                "chmod -R u+rwX /work /tmp 2>/dev/null; \
+                 rm -rf /work/* /work/.[!.]* /tmp/* /tmp/.[!.]* 2>/dev/null; true",
+            ),
+            (
+                "0:0",
+                "rm -rf /work/* /work/.[!.]* /tmp/* /tmp/.[!.]* 2>/dev/null; true",
+            ),
+        ];
+        for (user, script) in steps {
+            let request = RunRequest::new(script, Duration::from_secs(30));
+            let outcome = run::run_raw(self, &request, user).await?;
+            if outcome.exit_code != Some(0) {
+                return Err(SandboxError::Lost(
+                    "the restarted sandbox could not be emptied".into(),
+                ));
+            }
+        }
+        let uploads: Vec<(Vec<SandboxFile>, bool)> = lock(&self.uploads).clone();
+        for (files, protected) in uploads {
+            self.send_files(&files, protected).await?;
+        }
+        Ok(true)
     }
 
     /// Stops and removes the container (force), waiting for Docker to confirm.

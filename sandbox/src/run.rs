@@ -8,12 +8,30 @@ use bytesize::ByteSize;
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
-use crate::engine::{Sandbox, lock};
+use crate::engine::{MemoryCounters, Sandbox, lock};
 use crate::{SANDBOX_USER, SandboxError, WORK_DIR};
 
 /// Runs the command in a shell, then kills whatever it left running (daemonized children,
 /// background jobs) so nothing leaks into the next command. `kill -1` spares the shell itself.
-const WRAPPER: &str = r#"/bin/sh -c "$1"; status=$?; kill -9 -1 2>/dev/null; exit $status"#;
+///
+/// Before the command starts, the wrapper writes the container's memory counters as the first
+/// line of standard error (after [`MEMORY_MARKER`]); the host strips that line. It tells which
+/// out-of-memory kills happen during this command without an extra exec per command.
+static WRAPPER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        r#"{{ printf '\036checker-memory '; {MEMORY_COUNTERS}; echo; }} >&2; /bin/sh -c "$1"; status=$?; kill -9 -1 2>/dev/null; exit $status"#
+    )
+});
+
+/// Prints the container's memory counters as `key value` pairs on one line: cgroup v2
+/// `memory.events`, or cgroup v1 `memory.oom_control` plus `memory.failcnt` as `max`.
+pub(crate) const MEMORY_COUNTERS: &str = r#"c=/sys/fs/cgroup; for f in $c/memory.events $c/memory/memory.oom_control; do [ -r $f ] && tr '\n' ' ' < $f; done; [ -r $c/memory/memory.failcnt ] && printf 'max %s' "$(cat $c/memory/memory.failcnt)"; true"#;
+
+/// Starts the wrapper's line of memory counters on standard error.
+const MEMORY_MARKER: &[u8] = b"\x1echecker-memory ";
+
+/// Longest marker line accepted; anything longer is the command's own output.
+const MARKER_MAX: usize = 1024;
 
 /// The environment every command starts from; nothing of the host's leaks in.
 const BASE_ENV: [&str; 5] = [
@@ -89,7 +107,7 @@ pub(crate) async fn create_exec(
     let argv = vec![
         "/bin/sh".to_owned(),
         "-c".to_owned(),
-        WRAPPER.to_owned(),
+        WRAPPER.clone(),
         "checker-run".to_owned(),
         script.to_owned(),
     ];
@@ -157,38 +175,43 @@ pub(crate) async fn run(
         request.stdin.is_some(),
     )
     .await?;
-    let mut outcome = stream_exec(sandbox, &exec, request).await?;
-    match outcome.termination {
-        Termination::TimeLimit | Termination::OutputLimit => {
-            sandbox.kill_all().await?;
-        }
-        Termination::Exited | Termination::MemoryLimit => {
-            // Without an exit code nothing can be said about the command: the platform's fault.
-            let code = exit_code(sandbox, &exec).await?;
-            outcome.exit_code =
-                Some(code.ok_or_else(|| SandboxError::Lost("no exit code was recorded".into()))?);
-        }
+    let (mut outcome, marker) = stream_exec(sandbox, &exec, request, true).await?;
+    if matches!(
+        outcome.termination,
+        Termination::Exited | Termination::MemoryLimit
+    ) {
+        // Without an exit code nothing can be said about the command: the platform's fault.
+        let code = exit_code(sandbox, &exec).await?;
+        outcome.exit_code =
+            Some(code.ok_or_else(|| SandboxError::Lost("no exit code was recorded".into()))?);
     }
-    // A failure may be the platform's: the sandbox itself may have been killed under the
-    // command. Reading the memory counters also proves the sandbox is still alive.
-    let failed = outcome.exit_code != Some(0) || outcome.termination == Termination::TimeLimit;
-    if failed && outcome.termination != Termination::OutputLimit {
-        let now = sandbox.read_memory_counters().await?;
-        let before = std::mem::replace(&mut *lock(&sandbox.memory), now);
-        let killed = now.oom_kills > before.oom_kills;
-        let starved = now.limit_hits > before.limit_hits;
-        // A SIGKILL the platform did not send is the kernel's OOM killer when the kill count
-        // went up. A time-out while the container was pinned at its memory limit is memory too:
-        // near the limit the kernel can thrash on reclaim for a long time before it kills.
-        match outcome.termination {
-            Termination::Exited if outcome.exit_code == Some(128 + 9) && killed => {
-                outcome.termination = Termination::MemoryLimit;
-            }
-            Termination::TimeLimit if killed || starved => {
-                outcome.termination = Termination::MemoryLimit;
-            }
-            _ => {}
+    if outcome.termination == Termination::Exited && outcome.exit_code == Some(0) {
+        // The wrapper ran to its end, so its own clean-up ran too.
+        return Ok(outcome);
+    }
+    // The command failed, timed out, or killed the wrapper: kill whatever it left, which also
+    // proves the sandbox is still alive (a SIGKILL seen while it was being torn down is the
+    // platform's doing, not the learner's).
+    let restored = sandbox.kill_all_or_restart().await?;
+    let now = sandbox.read_memory_counters().await?;
+    let stored = std::mem::replace(&mut *lock(&sandbox.memory), now);
+    if restored || outcome.termination == Termination::OutputLimit {
+        return Ok(outcome);
+    }
+    let before = marker.as_deref().map_or(stored, MemoryCounters::parse);
+    let killed = now.oom_kills > before.oom_kills;
+    let starved = now.limit_hits > before.limit_hits;
+    // A SIGKILL the platform did not send is the kernel's OOM killer when the kill count went
+    // up during this command. A time-out while the container was pinned at its memory limit
+    // is memory too: near the limit the kernel can thrash on reclaim for a long time first.
+    match outcome.termination {
+        Termination::Exited if outcome.exit_code == Some(128 + 9) && killed => {
+            outcome.termination = Termination::MemoryLimit;
         }
+        Termination::TimeLimit if killed || starved => {
+            outcome.termination = Termination::MemoryLimit;
+        }
+        _ => {}
     }
     Ok(outcome)
 }
@@ -201,7 +224,7 @@ pub(crate) async fn run_raw(
 ) -> Result<RunOutcome, SandboxError> {
     let argv = vec!["/bin/sh".into(), "-c".into(), request.script.clone()];
     let exec = create_exec_argv(sandbox, argv, &request.env, false, user).await?;
-    let mut outcome = stream_exec(sandbox, &exec, request).await?;
+    let (mut outcome, _) = stream_exec(sandbox, &exec, request, false).await?;
     if outcome.termination == Termination::Exited {
         outcome.exit_code = exit_code(sandbox, &exec).await?;
     }
@@ -209,12 +232,14 @@ pub(crate) async fn run_raw(
 }
 
 /// Starts an exec, feeds its standard input and reads its output until it ends, the deadline
-/// passes or the output cap is exceeded. Output beyond the cap is never buffered.
+/// passes or the output cap is exceeded. Output beyond the cap is never buffered. With
+/// `marked`, the wrapper's first line of standard error is returned apart, uncounted.
 async fn stream_exec(
     sandbox: &Sandbox,
     exec: &str,
     request: &RunRequest,
-) -> Result<RunOutcome, SandboxError> {
+    marked: bool,
+) -> Result<(RunOutcome, Option<Vec<u8>>), SandboxError> {
     let started_at = Instant::now();
     let deadline = tokio::time::Instant::now() + request.time_limit;
     let started = sandbox
@@ -238,6 +263,8 @@ async fn stream_exec(
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
     let mut termination = Termination::Exited;
+    let mut marker = marked.then(Vec::new);
+    let mut marker_done = !marked;
     loop {
         let next = match tokio::time::timeout_at(deadline, output.next()).await {
             Err(_elapsed) => {
@@ -252,7 +279,16 @@ async fn stream_exec(
             Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => {
                 (&mut stdout, message)
             }
-            Ok(LogOutput::StdErr { message }) => (&mut stderr, message),
+            Ok(LogOutput::StdErr { mut message }) => {
+                if !marker_done && let Some(line) = marker.as_mut() {
+                    let end = message.iter().position(|&b| b == b'\n');
+                    let take = end.map_or(message.len(), |i| i + 1);
+                    line.extend_from_slice(&message[..take]);
+                    marker_done = end.is_some() || line.len() > MARKER_MAX;
+                    message = message.slice(take..);
+                }
+                (&mut stderr, message)
+            }
             Ok(LogOutput::StdIn { .. }) => continue,
             // The stream broke: the command's end is read from the exit code below.
             Err(_) => break,
@@ -268,11 +304,16 @@ async fn stream_exec(
     if let Some(feeder) = feeder {
         feeder.abort();
     }
-    Ok(RunOutcome {
+    // A "marker" that is not one came from somewhere else: give it back as output.
+    if let Some(line) = marker.take_if(|line| !line.starts_with(MEMORY_MARKER)) {
+        stderr.splice(0..0, line);
+    }
+    let outcome = RunOutcome {
         exit_code: None,
         stdout,
         stderr,
         duration,
         termination,
-    })
+    };
+    Ok((outcome, marker))
 }

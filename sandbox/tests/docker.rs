@@ -224,3 +224,31 @@ async fn warm_sandboxes_never_carry_state_between_submissions() {
     engine.close_pools().await;
     sandbox::finish_cleanup().await;
 }
+
+#[tokio::test]
+async fn a_fork_bomb_holding_every_process_slot_is_cleared() {
+    let Some(engine) = engine().await else { return };
+    let mut config = SandboxConfig::new(IMAGE);
+    config.pids = 24;
+    let sandbox = engine.open(&config).await.unwrap();
+    sandbox
+        .upload(&[SandboxFile::new("keep.txt", b"kept\n".to_vec())])
+        .await
+        .unwrap();
+    // bash, unlike dash, keeps looping when fork fails: the slots stay full until killed.
+    let mut bomb = run("bash -c 'while :; do sleep 100 & done 2>/dev/null'");
+    bomb.time_limit = Duration::from_secs(1);
+    let out = sandbox.run(&bomb).await.unwrap();
+    assert_eq!(out.termination, Termination::TimeLimit);
+    // Whether `kill` could still start or the container had to be restarted, the sandbox is
+    // clean and its files are back.
+    let after = sandbox
+        .run(&run(
+            "cat keep.txt; for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done \
+             | grep -c '^sleep 100 $'",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&after.stdout), "kept\n0\n");
+    sandbox.remove().await.unwrap();
+}

@@ -73,6 +73,7 @@ pub fn write_check(out: &mut dyn Write, check: &CheckReport) -> io::Result<()> {
     }
     if let Some(diff) = &check.diff {
         for line in diff.lines() {
+            let line: &str = &visible(line);
             let styled = if line.starts_with("+++") || line.starts_with("---") {
                 line.bold().to_string()
             } else if line.starts_with('+') {
@@ -90,7 +91,7 @@ pub fn write_check(out: &mut dyn Write, check: &CheckReport) -> io::Result<()> {
     if let Some(stderr) = check.stderr.as_deref().filter(|s| !s.trim().is_empty()) {
         writeln!(out, "      {}", "standard error:".dimmed())?;
         for line in excerpt(stderr, 6) {
-            writeln!(out, "      {} {line}", "|".dimmed())?;
+            writeln!(out, "      {} {}", "|".dimmed(), visible(line))?;
         }
     }
     Ok(())
@@ -149,6 +150,29 @@ pub fn words(verdict: Verdict) -> &'static str {
     }
 }
 
+/// Learner output made harmless for a terminal: control characters (escape sequences that
+/// could clear the screen or retitle the window, carriage returns, NUL) and bidirectional
+/// overrides (which reorder what is shown) are written as visible escapes.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let harmful = |c: char| {
+        (c.is_control() && c != '\t')
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if !text.chars().any(harmful) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            c if !harmful(c) => shown.push(c),
+            c if (c as u32) < 0x80 => shown.push_str(&format!("\\x{:02x}", c as u32)),
+            c => shown.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    std::borrow::Cow::Owned(shown)
+}
+
 /// The first and last `n` lines of a long text: Node names the error at the top of its
 /// output, Python at the bottom.
 fn excerpt(text: &str, n: usize) -> Vec<&str> {
@@ -186,6 +210,23 @@ mod tests {
         let mut out = Vec::new();
         write_check(&mut out, &check).unwrap();
         assert_eq!(strip(&out), "  ✔ ok exists  0 ms\n");
+    }
+
+    #[test]
+    fn learner_output_cannot_drive_the_terminal() {
+        assert_eq!(visible("plain\ttext"), "plain\ttext");
+        assert_eq!(visible("\x1b[2Jgone\r\0"), "\\x1b[2Jgone\\x0d\\x00");
+        assert_eq!(visible("\x1b]0;owned\x07"), "\\x1b]0;owned\\x07");
+        assert_eq!(visible("abc\u{202E}def"), "abc\\u{202e}def");
+        let mut check = CheckReport::bare("c", Verdict::RuntimeError, 1, false);
+        check.stderr = Some("\x1b[2Jboom".into());
+        check.diff = Some("-a\n+\x1b]0;x\x07\n".into());
+        let mut out = Vec::new();
+        write_check(&mut out, &check).unwrap();
+        let text = strip(&out);
+        assert!(!text.contains('\x1b'), "{text}");
+        assert!(text.contains("| \\x1b[2Jboom"), "{text}");
+        assert!(text.contains("+\\x1b]0;x\\x07"), "{text}");
     }
 
     fn strip(bytes: &[u8]) -> String {

@@ -206,7 +206,7 @@ tasks:
         ((4, 36), "size `1KiB` is out of range"),
         ((5, 11), "grader file path is not allowed"),
         ((9, 13), "learner file path is not allowed"),
-        ((13, 16), "grader file `harness/missing.js` cannot be read"),
+        ((13, 16), "grader file `harness/missing.js` was not found"),
         ((16, 19), "invalid regular expression: unclosed group"),
         ((17, 15), "check name `a` is used twice"),
         ((17, 15), "`stdin` has no meaning in a `file` check"),
@@ -321,4 +321,30 @@ fn the_shipped_curriculum_is_valid() {
     let (projects, errors) = load_curriculum(&tasks);
     assert!(errors.is_empty(), "{}", SpecErrors(errors.clone()));
     assert!(projects.iter().any(|p| p.id == "es6-data-manipulation"));
+}
+
+#[test]
+fn grader_files_are_never_read_through_links() {
+    let yaml = "\
+id: demo
+title: Demo
+runtime: node
+support: [secrets/passwd, direct.txt]
+tasks:
+  - { id: t, title: T, checks: [{ name: c, run: 'true' }] }
+";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(SPEC_FILE), yaml).unwrap();
+    std::os::unix::fs::symlink("/etc", dir.path().join("secrets")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", dir.path().join("direct.txt")).unwrap();
+    let errors = Project::load(dir.path()).unwrap_err().0;
+    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "grader file `secrets/passwd` is a symbolic link or lies behind one",
+            "grader file `direct.txt` is a symbolic link or lies behind one"
+        ]
+    );
+    assert_eq!((errors[0].line, errors[0].column), (4, 11));
 }

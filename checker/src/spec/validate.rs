@@ -16,6 +16,7 @@ use super::{
 };
 use crate::compare::Comparison;
 use crate::runtime;
+use crate::submission::FileProblem;
 
 /// Largest grader file accepted; harnesses are small.
 const MAX_GRADER_FILE: u64 = 1024 * 1024;
@@ -313,28 +314,9 @@ impl Validator {
             }
             return Some(name);
         }
-        let full = self.dir.join(relative);
-        let contents = match std::fs::symlink_metadata(&full) {
-            Ok(meta) if meta.is_file() && meta.len() <= MAX_GRADER_FILE => std::fs::read(&full),
-            Ok(meta) if meta.is_file() => {
-                self.error(
-                    loc(spec_path),
-                    format!("grader file `{relative}` is larger than 1 MiB"),
-                    None,
-                );
-                return None;
-            }
-            Ok(_) => {
-                self.error(
-                    loc(spec_path),
-                    format!("grader file `{relative}` is not a regular file"),
-                    Some("symbolic links and folders are not allowed"),
-                );
-                return None;
-            }
-            Err(e) => Err(e),
-        };
-        match contents {
+        // Never through a symbolic link, anywhere on the path: a link could reach any file of
+        // the grading host and upload it into every sandbox.
+        match crate::submission::read_file_within(&self.dir, relative, MAX_GRADER_FILE) {
             Ok(contents) => {
                 let file = GraderFile {
                     name: name.clone(),
@@ -344,14 +326,19 @@ impl Validator {
                     .insert(name.clone(), (relative.clone(), file));
                 Some(name)
             }
-            Err(e) => {
-                self.error(
-                    loc(spec_path),
-                    format!("grader file `{relative}` cannot be read: {e}"),
-                    Some(&format!(
+            Err(problem) => {
+                let hint = match problem {
+                    FileProblem::Missing => format!(
                         "paths are relative to the project folder {}",
                         self.dir.display()
-                    )),
+                    ),
+                    FileProblem::Symlink => "copy the file into the project folder".into(),
+                    _ => "grader files are regular files of at most 1 MiB".into(),
+                };
+                self.error(
+                    loc(spec_path),
+                    format!("grader file `{relative}` {}", problem.reason()),
+                    Some(&hint),
                 );
                 None
             }
