@@ -4,6 +4,7 @@
 //! its own module: [`terminal`] for people, [`json`] for machines.
 
 pub mod json;
+pub mod junit;
 pub mod terminal;
 
 use serde::{Deserialize, Serialize};
