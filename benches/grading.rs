@@ -241,6 +241,33 @@ async fn main() {
             ours_checks.push(started.elapsed());
         }
     }
+    // Pure overhead: a command that does nothing, through each path.
+    let mut ours_true = Vec::new();
+    let mut exec_true = Vec::new();
+    let mut run_true = Vec::new();
+    for _ in 0..runs * 6 {
+        let started = Instant::now();
+        sandbox
+            .run(&RunRequest::new("true", Duration::from_secs(10)))
+            .await
+            .unwrap();
+        ours_true.push(started.elapsed());
+        exec_true.push(exec_command("true"));
+    }
+    for _ in 0..runs * 2 {
+        let started = Instant::now();
+        docker(&[
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            &project.image,
+            "/bin/sh",
+            "-c",
+            "true",
+        ]);
+        run_true.push(started.elapsed());
+    }
     sandbox.remove().await.unwrap();
     docker(&["rm", "-f", &container]);
 
@@ -253,6 +280,11 @@ async fn main() {
         "(b) docker run --rm",
         ms(naive_check)
     );
+
+    println!("\n-- overhead alone (`true`)");
+    let ours_true = line("(a) Sandbox::run", &ours_true);
+    let exec_true = line("(c) docker exec", &exec_true);
+    let run_true = line("(b) docker run --rm", &run_true);
 
     // Throughput: 4 submissions at once, warm pool.
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -275,6 +307,14 @@ async fn main() {
     println!(
         "per check, (b) docker run --rm / (a):        {:.2}x",
         ms(naive_check) / ms(ours_check)
+    );
+    println!(
+        "overhead alone, (a) / (c):                   {:.2}x",
+        ms(ours_true) / ms(exec_true)
+    );
+    println!(
+        "overhead alone, (b) / (a):                   {:.2}x",
+        ms(run_true) / ms(ours_true)
     );
     println!(
         "whole project, (b) / (a) warm pool 1 lane:   {:.2}x",

@@ -1,5 +1,7 @@
 //! The `checker` command: parses flags, wires the library crates together, reports errors.
 
+mod server;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,7 +16,7 @@ use clap::{Args, Parser, Subcommand};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  graded, and every mandatory check passed
-  1  graded, and something failed (or the score is below --min-score)
+  1  graded, and something failed (with --min-score: the score is below it)
   2  bad input: a malformed spec, a wrong flag, a missing submission folder
   3  platform fault: Docker unreachable, an image missing, a sandbox failure (never the learner's fault)
   130 interrupted (Ctrl-C); the sandbox is removed before exiting";
@@ -42,6 +44,35 @@ enum Command {
     /// Build the runtime images checks run in, offline, from Debian's packages.
     #[command(subcommand)]
     Images(ImagesCommand),
+    /// Run the grading server: HTTP API, queue, and a grading worker unless --no-grade.
+    #[command(after_help = "Examples:
+  checker serve --listen 0.0.0.0:8080
+  checker serve --db postgres://checker:PASSWORD@db/checker --no-grade")]
+    Serve(server::ServeArgs),
+    /// Grade queued submissions from the server's database on this Docker host.
+    #[command(after_help = "Example:
+  checker worker --db postgres://checker:PASSWORD@db/checker --tasks-dir /srv/tasks")]
+    Worker(server::WorkerArgs),
+    /// Manage the server's users.
+    #[command(subcommand)]
+    User(server::UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(server::TokenCommand),
+    /// Sign in to a grading server; the token is saved for `submit` and `scores`.
+    #[command(after_help = "Examples:
+  checker login --server https://checker.example.org
+  checker login --server http://127.0.0.1:8080 --token chk_...")]
+    Login(server::LoginArgs),
+    /// Submit a project's files to the grading server (with --wait: print the report).
+    #[command(after_help = "Examples:
+  checker submit es6-data-manipulation ./0x03-ES6_data_manipulation --wait
+  checker submit es6-data-manipulation . --wait --json > report.json
+
+".to_owned() + server::CLIENT_EXIT_CODES)]
+    Submit(server::SubmitArgs),
+    /// Your best and latest score on each project, from the grading server.
+    Scores(server::ScoresArgs),
 }
 
 #[derive(Args)]
@@ -71,6 +102,13 @@ struct GradeArgs {
     /// Sandboxes to spread the tasks over, side by side (default: the number of CPU cores).
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
+    /// Pass (exit 0) when the score is at least N percent, instead of requiring every
+    /// mandatory check to pass; for CI pipelines.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    min_score: Option<u8>,
+    /// Also write the report as JUnit XML to FILE, for CI systems to display.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -169,6 +207,13 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             build_images(&runtimes, force).await
         }
         Command::Images(ImagesCommand::List) => list_images().await,
+        Command::Serve(args) => server::serve(args).await,
+        Command::Worker(args) => server::worker(args).await,
+        Command::User(command) => server::user(command).await,
+        Command::Token(command) => server::token(command).await,
+        Command::Login(args) => server::login(args).await,
+        Command::Submit(args) => server::submit(args).await,
+        Command::Scores(args) => server::scores(args).await,
     }
 }
 
@@ -196,7 +241,28 @@ async fn grade(args: GradeArgs) -> Result<ExitCode, Failure> {
         report::json::write(&shown, &mut out)
             .map_err(|e| Failure::Platform(format!("cannot write the report: {e}")))?;
     }
-    Ok(exit_code(&report))
+    if let Some(path) = &args.junit {
+        let mut xml = Vec::new();
+        report::junit::write(&shown, &mut xml)
+            .and_then(|()| std::fs::write(path, xml))
+            .map_err(|e| Failure::BadInput(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(match args.min_score {
+        Some(min) if report.platform_error.is_none() => {
+            if report.score >= f64::from(min) {
+                ExitCode::SUCCESS
+            } else {
+                if !args.json {
+                    eprintln!(
+                        "score {}% is below the required {min}%",
+                        report::format_percent(report.score)
+                    );
+                }
+                ExitCode::from(1)
+            }
+        }
+        _ => exit_code(&report),
+    })
 }
 
 fn jobs(args: &GradeArgs) -> usize {

@@ -121,8 +121,9 @@ impl Submission {
     }
 }
 
-/// Reads one file below `root` without following symbolic links anywhere on its path.
-pub(crate) fn read_file(root: &Path, relative: &str) -> Result<Vec<u8>, FileProblem> {
+/// Reads one file below `root` without following symbolic links anywhere on its path, and
+/// only when it is a regular file of at most [`MAX_FILE_SIZE`].
+pub fn read_file(root: &Path, relative: &str) -> Result<Vec<u8>, FileProblem> {
     read_file_within(root, relative, MAX_FILE_SIZE)
 }
 

@@ -1,0 +1,108 @@
+//! Checker's grading server and its command-line client.
+//!
+//! Learners and CI pipelines upload a project's files; the server stores the submission and its
+//! files in one transaction before answering `202 Accepted`, a worker claims it from the queue
+//! with a lease, grades it with [`checker::engine::grade`] and records the report and the
+//! learner's best and latest scores. Storage goes through the narrow [`store::Store`] trait,
+//! implemented for SQLite (one file, zero set-up) and PostgreSQL (many workers on many hosts).
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! use std::sync::Arc;
+//! use web::{api, store::{self, DbUrl}, Curriculum};
+//!
+//! let store = store::open(&DbUrl::parse("sqlite://checker.db")?).await?;
+//! let curriculum = Arc::new(Curriculum::load(std::path::Path::new("tasks"))?);
+//! store.record_projects(&curriculum.versions()).await?;
+//! let app = api::app(api::AppState::new(store, curriculum));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! axum::serve(listener, app).await?;
+//! # Ok(()) }
+//! ```
+
+pub mod api;
+pub mod auth;
+pub mod client;
+mod curriculum;
+pub mod error;
+mod metrics;
+mod openapi;
+pub mod store;
+pub mod worker;
+
+pub use curriculum::Curriculum;
+
+/// Sets up logging to standard error for the server and workers (`RUST_LOG` overrides the
+/// default level, `info`). Secrets never reach the log: tokens are hashed before any use and
+/// database URLs only ever print through their redacting [`store::DbUrl`].
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(color)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Parses a duration as people write it: `90s`, `5m`, `1h 30m`, `90d`.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text)
+        .map_err(|e| format!("`{text}` is not a duration ({e}); use e.g. 30s, 5m, 90d"))
+}
+
+/// Serves the API on `listener`, with an in-process grading worker when `worker` is given,
+/// until `stop` turns true: then new connections are refused, requests in flight finish (at
+/// most 10 s more, since event streams would hold on forever) and the worker hands its job back.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: api::AppState,
+    worker: Option<worker::WorkerConfig>,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let worker = worker.map(|config| {
+        let worker = worker::Worker::new(
+            state.store.clone(),
+            state.curriculum.clone(),
+            config,
+            state.wake.clone(),
+        );
+        tokio::spawn(worker.run(stop.clone()))
+    });
+    let mut graceful = stop.clone();
+    let server = axum::serve(listener, api::app(state)).with_graceful_shutdown(async move {
+        let _ = graceful.wait_for(|stop| *stop).await;
+    });
+    let mut deadline = stop.clone();
+    tokio::select! {
+        served = server => served?,
+        () = async move {
+            let _ = deadline.wait_for(|stop| *stop).await;
+            tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+        } => {}
+    }
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    Ok(())
+}
+
+/// A stop signal that turns true on SIGTERM.
+pub fn stop_on_sigterm() -> tokio::sync::watch::Receiver<bool> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+                tracing::info!("SIGTERM: stopping");
+                let _ = stop.send(true);
+            }
+            Err(error) => tracing::warn!("cannot watch for SIGTERM: {error}"),
+        }
+        // Keep the sender: its receivers take a dropped sender for a stop.
+        std::future::pending::<()>().await;
+    });
+    stopped
+}

@@ -1,0 +1,660 @@
+//! Where everything the server knows is kept: users, tokens, projects, submissions and their
+//! files, the queue, results and scores.
+//!
+//! The server and workers talk to storage only through the narrow [`Store`] trait. There are two
+//! implementations, [`SqliteStore`] (one file, zero set-up; one writer) and [`PostgresStore`]
+//! (many workers on many hosts; jobs claimed with `FOR UPDATE SKIP LOCKED`), each with its own
+//! migrations folder, run at start. Their SQL is written once, in `sql.rs`.
+
+mod postgres;
+mod sql;
+mod sqlite;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use serde::Serialize;
+use thiserror::Error;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// Something went wrong in the database: the platform's fault, never the learner's.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The database refused or failed a query, or could not be reached.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrating the schema failed.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A row with the same unique key exists (a user name, a token).
+    #[error("{0} already exists")]
+    Conflict(String),
+    /// A stored value could not be understood (a role, a status).
+    #[error("unexpected value in the database: {0}")]
+    Corrupt(String),
+}
+
+/// The role of a user: what they may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Submits and reads their own submissions and scores.
+    Learner,
+    /// Reads everyone's submissions and scores.
+    Instructor,
+    /// Everything an instructor may, and runs the platform.
+    Admin,
+}
+
+impl Role {
+    /// The name stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Learner => "learner",
+            Role::Instructor => "instructor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Whether this role reads every learner's submissions and scores.
+    pub fn reads_everything(self) -> bool {
+        matches!(self, Role::Instructor | Role::Admin)
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "learner" => Ok(Role::Learner),
+            "instructor" => Ok(Role::Instructor),
+            "admin" => Ok(Role::Admin),
+            other => Err(format!(
+                "unknown role `{other}`; use learner, instructor or admin"
+            )),
+        }
+    }
+}
+
+/// A user, as the rest of the server sees them (never with a password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    /// Row id.
+    pub id: i64,
+    /// Unique name they sign in with.
+    pub name: String,
+    /// What they may read.
+    pub role: Role,
+}
+
+/// Where a submission stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Waiting for a worker.
+    Queued,
+    /// A worker holds a lease on it and is grading.
+    Running,
+    /// Graded; the report and score are stored.
+    Graded,
+    /// The platform could not grade it (never a score).
+    Failed,
+}
+
+impl Status {
+    /// The name stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Running => "running",
+            Status::Graded => "graded",
+            Status::Failed => "failed",
+        }
+    }
+
+    /// Whether nothing will change any more.
+    pub fn is_final(self) -> bool {
+        matches!(self, Status::Graded | Status::Failed)
+    }
+
+    fn parse(text: &str) -> Result<Status, StoreError> {
+        match text {
+            "queued" => Ok(Status::Queued),
+            "running" => Ok(Status::Running),
+            "graded" => Ok(Status::Graded),
+            "failed" => Ok(Status::Failed),
+            other => Err(StoreError::Corrupt(format!("submission status `{other}`"))),
+        }
+    }
+}
+
+/// One spec version of a project, recorded when a server starts with it.
+#[derive(Debug, Clone)]
+pub struct ProjectVersion {
+    /// Project id.
+    pub project_id: String,
+    /// Hash of the spec and its grader files.
+    pub version: String,
+    /// Title.
+    pub title: String,
+    /// The `project.yaml` text.
+    pub spec: String,
+    /// Files a learner provides.
+    pub learner_files: Vec<String>,
+}
+
+/// A submission to store, with the learner files it brought.
+#[derive(Debug)]
+pub struct NewSubmission {
+    /// Who submitted.
+    pub user_id: i64,
+    /// Which project.
+    pub project_id: String,
+    /// The spec version the server had when it accepted the submission.
+    pub spec_version: String,
+    /// Where it came from (`upload`).
+    pub source: String,
+    /// Learner files by relative path: only those the spec names.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// A stored submission and, once there is one, its result.
+#[derive(Debug, Clone)]
+pub struct SubmissionRecord {
+    /// Submission id.
+    pub id: i64,
+    /// Who submitted.
+    pub user_id: i64,
+    /// Their name.
+    pub user_name: String,
+    /// Which project.
+    pub project_id: String,
+    /// Spec version when accepted.
+    pub spec_version: String,
+    /// Where it stands.
+    pub status: Status,
+    /// How many times a worker claimed it.
+    pub attempts: i64,
+    /// The last platform error, if any.
+    pub last_error: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// When a worker last claimed it.
+    pub started_at: Option<i64>,
+    /// When it was graded or failed.
+    pub finished_at: Option<i64>,
+    /// The report and scores, once graded (or the report of a platform-failed attempt).
+    pub result: Option<ResultRecord>,
+}
+
+/// A stored grading result.
+#[derive(Debug, Clone)]
+pub struct ResultRecord {
+    /// Percent of mandatory points.
+    pub score: f64,
+    /// Percent of advanced points.
+    pub bonus: f64,
+    /// Every mandatory check passed.
+    pub passed: bool,
+    /// Grading time.
+    pub duration_ms: i64,
+    /// The full report ([`checker::report::Report`]) as JSON.
+    pub report: String,
+}
+
+/// A job a worker holds a lease on.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Submission id.
+    pub id: i64,
+    /// Who submitted.
+    pub user_id: i64,
+    /// Which project.
+    pub project_id: String,
+    /// Spec version when accepted.
+    pub spec_version: String,
+    /// This claim's number (1 for the first).
+    pub attempt: i64,
+    /// The lease's unique owner; only its holder may renew, finish or release the job.
+    pub lease_owner: String,
+}
+
+/// A graded report, ready to store.
+#[derive(Debug, Clone)]
+pub struct GradedResult {
+    /// Percent of mandatory points.
+    pub score: f64,
+    /// Percent of advanced points.
+    pub bonus: f64,
+    /// Every mandatory check passed.
+    pub passed: bool,
+    /// Grading time.
+    pub duration_ms: i64,
+    /// Spec version graded against.
+    pub spec_version: String,
+    /// The full report as JSON.
+    pub report: String,
+    /// How many checks got each verdict.
+    pub verdicts: Vec<(String, i64)>,
+    /// The worker's name.
+    pub graded_by: String,
+}
+
+/// How a job ends.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Graded: the result is stored and the learner's scores updated.
+    Graded(GradedResult),
+    /// The platform could not grade it; no score. A partial report may be kept for operators.
+    Failed {
+        /// Why, for people.
+        error: String,
+        /// The report of the last attempt, if it got that far.
+        report: Option<GradedResult>,
+    },
+}
+
+/// Progress recorded while grading.
+#[derive(Debug, Clone)]
+pub struct GradingEvent {
+    /// Increasing id (the SSE event id).
+    pub id: i64,
+    /// The attempt it belongs to.
+    pub attempt: i64,
+    /// `task` or `check`.
+    pub kind: String,
+    /// JSON.
+    pub payload: String,
+}
+
+/// A learner's best and latest scores on a project.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreRecord {
+    /// The learner.
+    pub user: String,
+    /// The project.
+    pub project: String,
+    /// Best score so far (the best bonus breaks ties).
+    pub best_score: f64,
+    /// Bonus of that submission.
+    pub best_bonus: f64,
+    /// Which submission.
+    pub best_submission: i64,
+    /// Score of the most recent graded submission.
+    pub latest_score: f64,
+    /// Its bonus.
+    pub latest_bonus: f64,
+    /// Which submission.
+    pub latest_submission: i64,
+    /// How many submissions were graded.
+    pub graded: i64,
+    /// Unix milliseconds.
+    pub updated_at: i64,
+}
+
+/// Figures for `/metrics`.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// Submissions by status.
+    pub by_status: Vec<(String, i64)>,
+    /// Graded submissions.
+    pub graded: i64,
+    /// Their grading time, summed.
+    pub grading_ms_sum: i64,
+    /// Cumulative counts of grading times at or under each bound (milliseconds).
+    pub grading_buckets: Vec<(i64, i64)>,
+    /// Checks by verdict, over every graded submission.
+    pub verdicts: Vec<(String, i64)>,
+}
+
+/// Upper bounds of the grading time histogram, in milliseconds.
+pub const GRADING_BUCKETS_MS: [i64; 9] = [
+    1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 60_000, 120_000, 300_000,
+];
+
+/// The storage interface of the server and its workers. Every state change that matters is one
+/// transaction; nothing is held only in memory.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Answers when the database does.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Records spec versions (known ones are kept as they are).
+    async fn record_projects(&self, versions: &[ProjectVersion]) -> Result<(), StoreError>;
+
+    /// Adds a user; [`StoreError::Conflict`] when the name is taken.
+    async fn add_user(
+        &self,
+        name: &str,
+        role: Role,
+        password_hash: &str,
+    ) -> Result<User, StoreError>;
+
+    /// A user and their password hash, by name.
+    async fn user_with_password(&self, name: &str) -> Result<Option<(User, String)>, StoreError>;
+
+    /// Stores the hash of a new API token.
+    async fn add_token(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        label: &str,
+        expires_at: Option<i64>,
+    ) -> Result<(), StoreError>;
+
+    /// The owner of a token hash, and when the token expires.
+    async fn user_by_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(User, Option<i64>)>, StoreError>;
+
+    /// Stores a queued submission and its files in one transaction; returns its id.
+    async fn add_submission(&self, submission: &NewSubmission) -> Result<i64, StoreError>;
+
+    /// How many submissions a user made after `since` (Unix ms), and when the oldest of them was.
+    async fn recent_submissions(
+        &self,
+        user_id: i64,
+        since: i64,
+    ) -> Result<(i64, Option<i64>), StoreError>;
+
+    /// A submission and its result.
+    async fn submission(&self, id: i64) -> Result<Option<SubmissionRecord>, StoreError>;
+
+    /// A submission's files.
+    async fn submission_files(&self, id: i64) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+
+    /// Grading progress of a submission recorded after event id `after`.
+    async fn events_after(&self, id: i64, after: i64) -> Result<Vec<GradingEvent>, StoreError>;
+
+    /// Scores of one user, or of everyone.
+    async fn scores(&self, user_id: Option<i64>) -> Result<Vec<ScoreRecord>, StoreError>;
+
+    /// Queue depth, grading times and verdict counts.
+    async fn stats(&self) -> Result<Stats, StoreError>;
+
+    /// Claims the oldest queued job, or one whose lease expired, for `lease`. The claim counts as
+    /// an attempt; progress events of earlier attempts are dropped.
+    async fn claim(&self, worker: &str, lease: Duration) -> Result<Option<Job>, StoreError>;
+
+    /// Extends the lease; false when it was lost (expired and claimed by another worker).
+    async fn renew(&self, job: &Job, lease: Duration) -> Result<bool, StoreError>;
+
+    /// Records progress of the grading in course.
+    async fn add_event(&self, job: &Job, kind: &str, payload: &str) -> Result<(), StoreError>;
+
+    /// Ends the job, in one transaction with its result and the learner's scores. False (and
+    /// nothing written) when the lease was lost: a job is graded exactly once.
+    async fn finish(&self, job: &Job, outcome: &Outcome) -> Result<bool, StoreError>;
+
+    /// Gives the job back to the queue, to be claimed again after `retry_in`. With `refund`, the
+    /// attempt does not count (the worker is shutting down, not failing).
+    async fn release(
+        &self,
+        job: &Job,
+        retry_in: Duration,
+        error: &str,
+        refund: bool,
+    ) -> Result<bool, StoreError>;
+}
+
+/// Which database a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// A database URL. Its `Debug` and `Display` hide the password, so it can be logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DbUrl {
+    backend: Backend,
+    url: String,
+}
+
+impl DbUrl {
+    /// `postgres://user:password@host/db`, `sqlite://file.db`, `sqlite::memory:`, or a plain
+    /// file path (SQLite).
+    pub fn parse(text: &str) -> anyhow::Result<DbUrl> {
+        let text = text.trim();
+        if text.is_empty() {
+            anyhow::bail!("the database URL is empty; use e.g. sqlite://checker.db");
+        }
+        let (backend, url) = if text.starts_with("postgres://") || text.starts_with("postgresql://")
+        {
+            (Backend::Postgres, text.to_owned())
+        } else if text.starts_with("sqlite:") {
+            (Backend::Sqlite, text.to_owned())
+        } else if text.contains("://") {
+            anyhow::bail!(
+                "unsupported database URL scheme in {}; use sqlite://FILE or postgres://...",
+                redact(text)
+            );
+        } else {
+            (Backend::Sqlite, format!("sqlite://{text}"))
+        };
+        Ok(DbUrl { backend, url })
+    }
+
+    /// Which database.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The full URL, password included: for the driver only, never for output.
+    pub fn expose(&self) -> &str {
+        &self.url
+    }
+}
+
+impl fmt::Debug for DbUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DbUrl")
+            .field("backend", &self.backend)
+            .field("url", &redact(&self.url))
+            .finish()
+    }
+}
+
+impl fmt::Display for DbUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact(&self.url))
+    }
+}
+
+/// `postgres://user:secret@host/db?password=x` -> `postgres://user:***@host/db?password=***`.
+fn redact(url: &str) -> String {
+    let mut out = url.to_owned();
+    if let Some(scheme_end) = out.find("://") {
+        let rest = scheme_end + 3;
+        let authority_end = out[rest..].find(['/', '?']).map_or(out.len(), |i| rest + i);
+        if let Some(at) = out[rest..authority_end].rfind('@') {
+            let userinfo = &out[rest..rest + at];
+            if let Some(colon) = userinfo.find(':') {
+                out.replace_range(rest + colon + 1..rest + at, "***");
+            }
+        }
+    }
+    if let Some(query_start) = out.find('?') {
+        let (base, query) = out.split_at(query_start + 1);
+        let query: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                _ => pair.to_owned(),
+            })
+            .collect();
+        out = format!("{base}{}", query.join("&"));
+    }
+    out
+}
+
+/// Connects to the database, creating a SQLite file if needed, and runs its migrations.
+pub async fn open(url: &DbUrl) -> Result<Arc<dyn Store>, StoreError> {
+    let store: Arc<dyn Store> = match url.backend() {
+        Backend::Sqlite => Arc::new(SqliteStore::open(url).await?),
+        Backend::Postgres => Arc::new(PostgresStore::open(url).await?),
+    };
+    tracing::info!(db = %url, "database ready");
+    Ok(store)
+}
+
+/// Now, in Unix milliseconds: the one clock of the store.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_never_show_their_password() {
+        let url = DbUrl::parse("postgres://checker:s3cret@db.example:5432/checker").unwrap();
+        assert_eq!(url.backend(), Backend::Postgres);
+        assert_eq!(
+            url.to_string(),
+            "postgres://checker:***@db.example:5432/checker"
+        );
+        assert!(!format!("{url:?}").contains("s3cret"));
+        assert!(url.expose().contains("s3cret"));
+        let url = DbUrl::parse("postgresql://u@h/db?sslmode=disable&password=hunter2").unwrap();
+        assert_eq!(
+            url.to_string(),
+            "postgresql://u@h/db?sslmode=disable&password=***"
+        );
+        let url = DbUrl::parse("postgres://u:p%40ss@h/db").unwrap();
+        assert_eq!(url.to_string(), "postgres://u:***@h/db");
+    }
+
+    #[test]
+    fn plain_paths_are_sqlite_files() {
+        let url = DbUrl::parse("data/checker.db").unwrap();
+        assert_eq!(url.backend(), Backend::Sqlite);
+        assert_eq!(url.expose(), "sqlite://data/checker.db");
+        assert!(DbUrl::parse("mysql://x").is_err());
+        assert!(
+            DbUrl::parse("mysql://u:pw@x")
+                .unwrap_err()
+                .to_string()
+                .contains("***")
+        );
+    }
+}
+
+#[cfg(test)]
+mod queue_tests {
+    use super::*;
+
+    fn graded(score: f64) -> Outcome {
+        Outcome::Graded(GradedResult {
+            score,
+            bonus: 0.0,
+            passed: score == 100.0,
+            duration_ms: 10,
+            spec_version: "v1".into(),
+            report: "{}".into(),
+            verdicts: vec![("passed".into(), 1)],
+            graded_by: "test".into(),
+        })
+    }
+
+    async fn submit(store: &dyn Store, user: i64) -> i64 {
+        store
+            .add_submission(&NewSubmission {
+                user_id: user,
+                project_id: "p".into(),
+                spec_version: "v1".into(),
+                source: "upload".into(),
+                files: vec![("a.js".into(), b"1".to_vec())],
+            })
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn leases_expire_and_only_their_holder_finishes() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DbUrl::parse(&dir.path().join("q.db").display().to_string()).unwrap();
+        let store = open(&url).await.unwrap();
+        let user = store.add_user("ada", Role::Learner, "hash").await.unwrap();
+        assert!(matches!(
+            store.add_user("ada", Role::Learner, "hash").await,
+            Err(StoreError::Conflict(_))
+        ));
+        let first = submit(&*store, user.id).await;
+        let second = submit(&*store, user.id).await;
+        assert_eq!(
+            store.submission_files(first).await.unwrap(),
+            [("a.js".to_owned(), b"1".to_vec())]
+        );
+
+        let lease = Duration::from_millis(300);
+        let a = store.claim("a", lease).await.unwrap().unwrap();
+        let b = store.claim("b", lease).await.unwrap().unwrap();
+        assert_eq!((a.id, a.attempt, b.id), (first, 1, second));
+        assert!(store.claim("c", lease).await.unwrap().is_none());
+        assert!(store.renew(&b, lease).await.unwrap());
+
+        // a's lease runs out: the job is claimed again, and a can no longer finish it.
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        let c = store.claim("c", lease).await.unwrap().unwrap();
+        assert_eq!((c.id, c.attempt), (first, 2));
+        assert!(!store.finish(&a, &graded(100.0)).await.unwrap());
+        assert!(!store.renew(&a, lease).await.unwrap());
+
+        // Finished out of order: latest follows the newer submission, best the higher score.
+        // b's lease ran out too, but nobody took its job: b may still finish it.
+        assert!(store.finish(&b, &graded(50.0)).await.unwrap());
+        assert!(store.finish(&c, &graded(100.0)).await.unwrap());
+        let scores = store.scores(Some(user.id)).await.unwrap();
+        assert_eq!(scores.len(), 1);
+        let score = &scores[0];
+        assert_eq!((score.best_score, score.best_submission), (100.0, first));
+        assert_eq!(
+            (score.latest_score, score.latest_submission),
+            (50.0, second)
+        );
+        assert_eq!(score.graded, 2);
+        let record = store.submission(first).await.unwrap().unwrap();
+        assert_eq!((record.status, record.attempts), (Status::Graded, 2));
+
+        // A refunded release does not count as an attempt.
+        let third = submit(&*store, user.id).await;
+        let job = store.claim("d", lease).await.unwrap().unwrap();
+        assert_eq!(job.id, third);
+        assert!(
+            store
+                .release(&job, Duration::ZERO, "stopping", true)
+                .await
+                .unwrap()
+        );
+        let again = store.claim("d", lease).await.unwrap().unwrap();
+        assert_eq!((again.id, again.attempt), (third, 1));
+        let failed = Outcome::Failed {
+            error: "the platform failed".into(),
+            report: None,
+        };
+        assert!(store.finish(&again, &failed).await.unwrap());
+        let record = store.submission(third).await.unwrap().unwrap();
+        assert_eq!(record.status, Status::Failed);
+        assert!(record.result.is_none());
+        assert_eq!(store.scores(Some(user.id)).await.unwrap()[0].graded, 2);
+        let stats = store.stats().await.unwrap();
+        assert_eq!(stats.graded, 2);
+        assert_eq!(stats.verdicts, [("passed".to_owned(), 2)]);
+    }
+}
