@@ -300,38 +300,37 @@ async fn main() {
     sandbox::finish_cleanup().await;
 
     println!("\n-- ratios");
-    println!(
-        "per-check overhead, (a) / (c):               {:.2}x",
-        ms(ours_check) / ms(floor_check)
-    );
-    println!(
-        "per check, (b) docker run --rm / (a):        {:.2}x",
-        ms(naive_check) / ms(ours_check)
-    );
-    println!(
-        "overhead alone, (a) / (c):                   {:.2}x",
-        ms(ours_true) / ms(exec_true)
-    );
-    println!(
-        "overhead alone, (b) / (a):                   {:.2}x",
-        ms(run_true) / ms(ours_true)
-    );
-    println!(
-        "whole project, (b) / (a) warm pool 1 lane:   {:.2}x",
-        ms(naive) / ms(warm)
-    );
-    println!(
-        "whole project, cold / warm pool (1 lane):    {:.2}x",
-        ms(cold) / ms(warm)
-    );
-    println!(
-        "whole project, warm 1 lane / warm 2 lanes:   {:.2}x",
-        ms(warm) / ms(warm_lanes)
-    );
-    println!(
-        "whole project, (a) warm 2 lanes / (c) floor: {:.2}x",
-        ms(warm_lanes) / ms(floor)
-    );
+    let ratios = [
+        (
+            "per-check overhead, (a) / (c)",
+            ms(ours_check) / ms(floor_check),
+        ),
+        (
+            "per check, (b) docker run --rm / (a)",
+            ms(naive_check) / ms(ours_check),
+        ),
+        ("overhead alone, (a) / (c)", ms(ours_true) / ms(exec_true)),
+        ("overhead alone, (b) / (a)", ms(run_true) / ms(ours_true)),
+        (
+            "whole project, (b) / (a) warm pool 1 lane",
+            ms(naive) / ms(warm),
+        ),
+        (
+            "whole project, cold / warm pool (1 lane)",
+            ms(cold) / ms(warm),
+        ),
+        (
+            "whole project, warm 1 lane / warm 2 lanes",
+            ms(warm) / ms(warm_lanes),
+        ),
+        (
+            "whole project, (a) warm 2 lanes / (c) floor",
+            ms(warm_lanes) / ms(floor),
+        ),
+    ];
+    for (label, ratio) in ratios {
+        println!("{label:<45} {ratio:.2}x");
+    }
     println!(
         "4 submissions at once (warm pool, 1 lane each): {:.1} s, {:.1} submissions/min",
         four.as_secs_f64(),
