@@ -392,6 +392,15 @@ impl Engine {
     }
 }
 
+/// How the leftovers of a command were cleared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cleanup {
+    /// `kill -9 -1` ran inside the sandbox.
+    Killed,
+    /// The container had to be restarted.
+    Restarted,
+}
+
 /// Cumulative memory events of a container.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct MemoryCounters {
@@ -568,14 +577,14 @@ impl Sandbox {
     }
 
     /// Kills every process of the sandbox user (leftovers of a command that failed, timed out
-    /// or killed its wrapper). When that is impossible (a fork bomb holds every process slot,
-    /// so not even `kill` can start), the container is restarted, which ends every process in
-    /// it, and the files uploaded so far are put back. Returns whether it was restarted.
-    pub(crate) async fn kill_all_or_restart(&self) -> Result<bool, SandboxError> {
+    /// or killed its wrapper). When that is impossible (a fork bomb holds every process slot, or
+    /// memory is so short that not even `kill` can start), the container is restarted, which
+    /// ends every process in it, and the files uploaded so far are put back.
+    pub(crate) async fn kill_all_or_restart(&self) -> Result<Cleanup, SandboxError> {
         let request = RunRequest::new("kill -9 -1 2>/dev/null; true", Duration::from_secs(5));
         let killed = run::run_raw(self, &request, SANDBOX_USER).await;
         if matches!(&killed, Ok(outcome) if outcome.exit_code == Some(0)) {
-            return Ok(false);
+            return Ok(Cleanup::Killed);
         }
         let options = bollard::query_parameters::RestartContainerOptionsBuilder::default()
             .t(0)
@@ -612,7 +621,37 @@ impl Sandbox {
         for (files, protected) in uploads {
             self.send_files(&files, protected).await?;
         }
-        Ok(true)
+        Ok(Cleanup::Restarted)
+    }
+
+    /// Whether the container's working set (memory use less reclaimable file cache, as
+    /// `docker stats` counts it) is within 10% of its limit, from the engine's statistics:
+    /// readable from outside even when nothing can start inside.
+    pub(crate) async fn at_memory_limit(&self) -> bool {
+        let options = bollard::query_parameters::StatsOptionsBuilder::default()
+            .stream(false)
+            .one_shot(true)
+            .build();
+        let mut stats = self.docker.stats(&self.id, Some(options));
+        let Some(Ok(stats)) = stats.next().await else {
+            return false;
+        };
+        let Some(memory) = stats.memory_stats else {
+            return false;
+        };
+        let (Some(usage), Some(limit)) = (memory.usage, memory.limit) else {
+            return false;
+        };
+        let cache = memory
+            .stats
+            .as_ref()
+            .and_then(|s| {
+                s.get("total_inactive_file")
+                    .or_else(|| s.get("inactive_file"))
+            })
+            .copied()
+            .unwrap_or(0);
+        limit > 0 && usage.saturating_sub(cache) * 10 >= limit * 9
     }
 
     /// Stops and removes the container (force), waiting for Docker to confirm.

@@ -8,7 +8,7 @@ use bytesize::ByteSize;
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
-use crate::engine::{MemoryCounters, Sandbox, lock};
+use crate::engine::{Cleanup, MemoryCounters, Sandbox, lock};
 use crate::{SANDBOX_USER, SandboxError, WORK_DIR};
 
 /// Runs the command in a shell, then kills whatever it left running (daemonized children,
@@ -189,13 +189,24 @@ pub(crate) async fn run(
         // The wrapper ran to its end, so its own clean-up ran too.
         return Ok(outcome);
     }
+    // A time-out while the sandbox's memory is full is the memory limit: near the limit the
+    // kernel can thrash on reclaim for seconds before it kills. Looked at before the clean-up
+    // frees it.
+    let pinned = outcome.termination == Termination::TimeLimit && sandbox.at_memory_limit().await;
     // The command failed, timed out, or killed the wrapper: kill whatever it left, which also
     // proves the sandbox is still alive (a SIGKILL seen while it was being torn down is the
     // platform's doing, not the learner's).
-    let restored = sandbox.kill_all_or_restart().await?;
+    let cleanup = sandbox.kill_all_or_restart().await?;
     let now = sandbox.read_memory_counters().await?;
     let stored = std::mem::replace(&mut *lock(&sandbox.memory), now);
-    if restored || outcome.termination == Termination::OutputLimit {
+    if outcome.termination == Termination::OutputLimit {
+        return Ok(outcome);
+    }
+    if pinned {
+        outcome.termination = Termination::MemoryLimit;
+    }
+    if matches!(cleanup, Cleanup::Restarted) {
+        // The counters started afresh with the container.
         return Ok(outcome);
     }
     let before = marker.as_deref().map_or(stored, MemoryCounters::parse);
