@@ -73,6 +73,9 @@ enum Command {
     Submit(server::SubmitArgs),
     /// Your best and latest score on each project, from the grading server.
     Scores(server::ScoresArgs),
+    /// Link your git repository to your account on the grading server.
+    #[command(subcommand)]
+    Repo(server::RepoCommand),
 }
 
 #[derive(Args)]
@@ -214,6 +217,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Login(args) => server::login(args).await,
         Command::Submit(args) => server::submit(args).await,
         Command::Scores(args) => server::scores(args).await,
+        Command::Repo(command) => server::repo(command).await,
     }
 }
 
@@ -247,22 +251,7 @@ async fn grade(args: GradeArgs) -> Result<ExitCode, Failure> {
             .and_then(|()| std::fs::write(path, xml))
             .map_err(|e| Failure::BadInput(format!("cannot write {}: {e}", path.display())))?;
     }
-    Ok(match args.min_score {
-        Some(min) if report.platform_error.is_none() => {
-            if report.score >= f64::from(min) {
-                ExitCode::SUCCESS
-            } else {
-                if !args.json {
-                    eprintln!(
-                        "score {}% is below the required {min}%",
-                        report::format_percent(report.score)
-                    );
-                }
-                ExitCode::from(1)
-            }
-        }
-        _ => exit_code(&report),
-    })
+    Ok(exit_code_with(&report, args.min_score, !args.json))
 }
 
 fn jobs(args: &GradeArgs) -> usize {
@@ -328,6 +317,27 @@ async fn grade_live(
     let _ = report::terminal::write_summary(&mut out, &report);
     let _ = out.flush();
     Ok(report)
+}
+
+/// The exit code of a graded report: with `min_score`, pass when the score reaches it (saying
+/// so on standard error when `explain`); otherwise pass when every mandatory check passed.
+fn exit_code_with(report: &Report, min_score: Option<u8>, explain: bool) -> ExitCode {
+    match min_score {
+        Some(min) if report.platform_error.is_none() => {
+            if report.score >= f64::from(min) {
+                ExitCode::SUCCESS
+            } else {
+                if explain {
+                    eprintln!(
+                        "score {}% is below the required {min}%",
+                        report::format_percent(report.score)
+                    );
+                }
+                ExitCode::from(1)
+            }
+        }
+        _ => exit_code(report),
+    }
 }
 
 fn exit_code(report: &Report) -> ExitCode {

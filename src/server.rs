@@ -17,7 +17,7 @@ use web::store::{self, DbUrl, Role, Store, StoreError};
 use web::worker::{Worker, WorkerConfig};
 use web::{Curriculum, parse_duration};
 
-use crate::{Failure, exit_code};
+use crate::{Failure, exit_code_with};
 
 /// Exit codes of the client commands.
 pub const CLIENT_EXIT_CODES: &str = "\
@@ -92,6 +92,86 @@ pub struct ServeArgs {
     rate_limit: u32,
     #[command(flatten)]
     worker: WorkerOptions,
+    #[command(flatten)]
+    git: GitOptions,
+}
+
+#[derive(Args)]
+pub struct GitOptions {
+    /// A host learners' repositories may be fetched from (`github.com`, `git.school.org:8443`);
+    /// repeat for more. Without one, git submissions and webhooks are refused.
+    #[arg(
+        long = "git-allow-host",
+        value_name = "HOST",
+        env = "CHECKER_GIT_ALLOW_HOSTS",
+        value_delimiter = ','
+    )]
+    git_allow_hosts: Vec<String>,
+    /// How long one fetch of a learner's repository may take.
+    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    git_timeout: Duration,
+    /// Bytes one fetch may bring (a shallow fetch of one commit).
+    #[arg(long, default_value_t = 100 * 1024 * 1024)]
+    git_max_bytes: u64,
+    /// The operator's secret for push webhooks (`POST /api/hooks/git`) set up school-wide, e.g.
+    /// on a GitHub organisation; each linked repository also gets its own secret (printed by
+    /// `checker repo link`). It also signs result callbacks.
+    #[arg(long, env = "CHECKER_WEBHOOK_SECRET", hide_env_values = true)]
+    webhook_secret: Option<String>,
+    /// Pushes older than this are refused as replayed deliveries.
+    #[arg(long, default_value = "1d", value_parser = parse_duration)]
+    webhook_max_age: Duration,
+    /// Report each git submission's result back: POST JSON to this URL template once graded
+    /// ({commit}, {project}, {submission}, {user}, {status} are replaced), signed with the
+    /// webhook secret, retried with backoff.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "CHECKER_GIT_CALLBACK_URL",
+        hide_env_values = true
+    )]
+    git_callback_url: Option<String>,
+    /// Attempts of one result callback before giving up.
+    #[arg(long, default_value_t = 8)]
+    git_callback_attempts: i64,
+    /// Wait after a failed callback, doubled after each next failure (at most 5 min).
+    #[arg(long, default_value = "1s", value_parser = parse_duration)]
+    git_callback_backoff: Duration,
+}
+
+impl GitOptions {
+    fn config(&self) -> web::git::GitConfig {
+        web::git::GitConfig {
+            allow_hosts: self
+                .git_allow_hosts
+                .iter()
+                .map(|h| h.trim().to_owned())
+                .filter(|h| !h.is_empty())
+                .collect(),
+            limits: web::git::fetch::FetchLimits {
+                timeout: self.git_timeout,
+                max_bytes: self.git_max_bytes,
+                ..Default::default()
+            },
+            webhook_secret: self
+                .webhook_secret
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(web::git::webhook::WebhookSecret::new),
+            max_delivery_age: self.webhook_max_age,
+            callback: self.git_callback_url.as_ref().map(|url| {
+                let mut callback = web::git::callback::CallbackConfig::new(url.trim());
+                callback.secret = self
+                    .webhook_secret
+                    .as_deref()
+                    .filter(|s| !s.is_empty())
+                    .map(web::git::webhook::WebhookSecret::new);
+                callback.max_attempts = self.git_callback_attempts.max(1);
+                callback.backoff = self.git_callback_backoff;
+                callback
+            }),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -169,9 +249,17 @@ pub struct SubmitArgs {
     dir: PathBuf,
     #[command(flatten)]
     server: ServerArg,
+    /// Grade a commit of a git repository instead of a folder: URL, or URL@REV (a branch, a
+    /// tag or a commit; HEAD by default). The server fetches it.
+    #[arg(long, value_name = "URL[@REV]", conflicts_with = "dir")]
+    git: Option<String>,
     /// Wait for the grading, print the report, and exit like `checker grade`.
     #[arg(long)]
     wait: bool,
+    /// With --wait: exit 1 when the score is under N percent, instead of requiring every
+    /// mandatory check to pass; for CI pipelines.
+    #[arg(long, value_name = "N", requires = "wait", value_parser = clap::value_parser!(u8).range(0..=100))]
+    min_score: Option<u8>,
     /// Print JSON (with --wait: the report, as `checker grade --json`).
     #[arg(long)]
     json: bool,
@@ -221,6 +309,7 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         .await
         .map_err(platform)?;
     let mut state = AppState::new(store.clone(), curriculum.clone());
+    state.git = Arc::new(args.git.config());
     state.rate_limit = RateLimit {
         submissions: args.rate_limit,
         window: Duration::from_secs(60),
@@ -233,9 +322,17 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
     let _ = std::io::stdout().flush();
 
     let worker = (!args.no_grade).then(|| args.worker.config());
-    web::serve(listener, state, worker, web::stop_on_sigterm())
+    let stop = web::stop_on_sigterm();
+    let callbacks =
+        state.git.callback.clone().map(|config| {
+            tokio::spawn(web::git::callback::run(store.clone(), config, stop.clone()))
+        });
+    web::serve(listener, state, worker, stop)
         .await
         .map_err(platform)?;
+    if let Some(callbacks) = callbacks {
+        let _ = callbacks.await;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -330,6 +427,27 @@ fn humantime_short(duration: Duration) -> String {
     }
 }
 
+/// The token of the chosen server, as [`client`] finds it.
+fn token_for(server: &ServerArg) -> Result<(String, ApiToken), Failure> {
+    let credentials = Credentials::load().map_err(bad)?;
+    let server = credentials
+        .server(server.server.as_deref())
+        .ok_or_else(|| {
+            bad("which server? pass --server URL (or run `checker login --server URL` once)")
+        })?;
+    let token = std::env::var("CHECKER_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .map(ApiToken::new)
+        .or_else(|| credentials.token(&server))
+        .ok_or_else(|| {
+            bad(format!(
+                "not signed in to {server}: run `checker login --server {server}` (or set CHECKER_TOKEN)"
+            ))
+        })?;
+    Ok((server, token))
+}
+
 /// The client of the chosen server: flag or `CHECKER_SERVER`, else the last login's; the token
 /// from `CHECKER_TOKEN`, else the saved one.
 fn client(server: &ServerArg) -> Result<Client, Failure> {
@@ -405,6 +523,24 @@ pub async fn submit(args: SubmitArgs) -> Result<ExitCode, Failure> {
         .project(&args.project)
         .await
         .map_err(client_failure)?;
+    if let Some(git) = &args.git {
+        let (url, rev) = web::git::url::split_url_rev(git);
+        let git_client =
+            web::git::client::GitClient::new(client.server(), token_for(&args.server)?.1)
+                .map_err(client_failure)?;
+        if !args.json && !args.quiet {
+            eprintln!(
+                "asking the server to fetch {}@{rev}...",
+                web::git::url::redact(&url)
+            );
+        }
+        let (accepted, source) = git_client
+            .submit(&project.id, &url, &rev)
+            .await
+            .map_err(client_failure)?;
+        let commit = source["commit"].as_str().unwrap_or_default().to_owned();
+        return finish_submit(&client, &project, accepted, Some(commit), &args).await;
+    }
     let dir = args.dir.clone();
     let names = project.files.clone();
     let packed = tokio::task::spawn_blocking(move || web::client::read_project_files(&dir, &names))
@@ -455,6 +591,17 @@ pub async fn submit(args: SubmitArgs) -> Result<ExitCode, Failure> {
         .await;
     bar.finish_and_clear();
     let accepted = accepted.map_err(client_failure)?;
+    finish_submit(&client, &project, accepted, None, &args).await
+}
+
+/// What `submit` does once the server accepted: print where to look, or wait for the report.
+async fn finish_submit(
+    client: &Client,
+    project: &web::client::ProjectInfo,
+    accepted: web::client::Accepted,
+    commit: Option<String>,
+    args: &SubmitArgs,
+) -> Result<ExitCode, Failure> {
     let url = format!("{}/api/submissions/{}", client.server(), accepted.id);
     if !args.wait {
         if args.json {
@@ -462,6 +609,7 @@ pub async fn submit(args: SubmitArgs) -> Result<ExitCode, Failure> {
                 "id": accepted.id,
                 "status": accepted.status,
                 "files": accepted.files,
+                "commit": commit,
                 "url": url,
             });
             println!("{value}");
@@ -473,14 +621,23 @@ pub async fn submit(args: SubmitArgs) -> Result<ExitCode, Failure> {
                 accepted.id,
                 accepted.status
             );
+            if let Some(commit) = &commit {
+                println!("commit: {commit}");
+            }
             println!("status and report: {url}");
         }
         return Ok(ExitCode::SUCCESS);
     }
     if !args.json {
-        eprintln!("submitted as #{}; waiting for a grader...", accepted.id);
+        match &commit {
+            Some(commit) => eprintln!(
+                "submitted commit {commit} as #{}; waiting for a grader...",
+                accepted.id
+            ),
+            None => eprintln!("submitted as #{}; waiting for a grader...", accepted.id),
+        }
     }
-    let state = wait_for_report(&client, &project, accepted.id, &args).await?;
+    let state = wait_for_report(client, project, accepted.id, args).await?;
     match (state.status.as_str(), state.report) {
         ("graded", Some(report)) => {
             if args.json {
@@ -490,7 +647,7 @@ pub async fn submit(args: SubmitArgs) -> Result<ExitCode, Failure> {
                 let mut out = anstream::stdout();
                 let _ = report::terminal::write_summary(&mut out, &report);
             }
-            Ok(exit_code(&report))
+            Ok(exit_code_with(&report, args.min_score, !args.json))
         }
         _ => Err(platform(format!(
             "submission #{} could not be graded: {}. This is not your fault; try again later",
@@ -633,5 +790,41 @@ pub async fn scores(args: ScoresArgs) -> Result<ExitCode, Failure> {
             score["graded"].as_i64().unwrap_or_default(),
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+pub enum RepoCommand {
+    /// Link a git repository to your account: its pushes (through the server's webhook) are
+    /// graded as yours, one submission per project folder a push touches.
+    #[command(after_help = "Examples:
+  checker repo link https://github.com/ada/alx-backend-javascript.git
+  checker repo link git@github.com:ada/alx-backend-javascript.git --server https://checker.example.org")]
+    Link {
+        /// The repository's URL (https://, git://, ssh:// or user@host:path).
+        url: String,
+        #[command(flatten)]
+        server: ServerArg,
+    },
+}
+
+pub async fn repo(command: RepoCommand) -> Result<ExitCode, Failure> {
+    let RepoCommand::Link { url, server } = command;
+    let (server, token) = token_for(&server)?;
+    let linked = web::git::client::GitClient::new(&server, token)
+        .map_err(client_failure)?
+        .link(&url)
+        .await
+        .map_err(client_failure)?;
+    println!(
+        "linked {} to your account.\n\
+         To grade each push, add a webhook to the repository:\n  \
+         payload URL:  {server}/api/hooks/git\n  \
+         content type: application/json\n  \
+         secret:       {}\n\
+         (GitLab: put the secret in the webhook's \"Secret token\".)",
+        linked["url"].as_str().unwrap_or_default(),
+        linked["webhook_secret"].as_str().unwrap_or_default(),
+    );
     Ok(ExitCode::SUCCESS)
 }

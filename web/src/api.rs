@@ -58,6 +58,8 @@ pub struct AppState {
     pub login_token_lifetime: Duration,
     /// Wakes the workers of this process when a submission is queued.
     pub wake: Arc<Notify>,
+    /// Git sources and push webhooks (off until the operator allows a host).
+    pub git: Arc<crate::git::GitConfig>,
 }
 
 impl AppState {
@@ -70,6 +72,7 @@ impl AppState {
             rate_limit: RateLimit::default(),
             login_token_lifetime: Duration::from_secs(90 * 24 * 3600),
             wake: Arc::new(Notify::new()),
+            git: Arc::new(crate::git::GitConfig::default()),
         }
     }
 }
@@ -283,6 +286,9 @@ async fn submit(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
+    if content_type.starts_with("application/json") {
+        return crate::git::submit_json(&state, &user, request).await;
+    }
     let (project_id, archive) = if content_type.starts_with("multipart/form-data") {
         read_multipart(request, &state, query.project).await?
     } else if content_type.is_empty()
@@ -476,10 +482,9 @@ async fn submission(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
     let record = visible_submission(&state, &user, id).await?;
-    Ok(Json(submission_json(
-        &record,
-        !user.role.reads_everything(),
-    )))
+    let mut value = submission_json(&record, !user.role.reads_everything());
+    value["git"] = crate::git::source_json(&state, id).await?;
+    Ok(Json(value))
 }
 
 /// The JSON of a submission; `redact` hides hidden checks' outputs (for learners).
@@ -510,7 +515,7 @@ fn submission_json(record: &SubmissionRecord, redact: bool) -> Value {
 
 /// `GET /api/submissions/{id}/events`: `status` when it changes, `check` for each finished
 /// check, `task` for each finished task, then `done`.
-async fn events(
+pub(crate) async fn events(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     Path(id): Path<i64>,

@@ -24,7 +24,9 @@ pub mod api;
 pub mod auth;
 pub mod client;
 mod curriculum;
+mod dashboard;
 pub mod error;
+pub mod git;
 mod metrics;
 mod openapi;
 pub mod store;
@@ -72,7 +74,13 @@ pub async fn serve(
         tokio::spawn(worker.run(stop.clone()))
     });
     let mut graceful = stop.clone();
-    let server = axum::serve(listener, api::app(state)).with_graceful_shutdown(async move {
+    let server = axum::serve(
+        listener,
+        api::app(state.clone())
+            .merge(dashboard::router(state.clone()))
+            .merge(git::router(state)),
+    )
+    .with_graceful_shutdown(async move {
         let _ = graceful.wait_for(|stop| *stop).await;
     });
     let mut deadline = stop.clone();

@@ -6,6 +6,8 @@
 //! (many workers on many hosts; jobs claimed with `FOR UPDATE SKIP LOCKED`), each with its own
 //! migrations folder, run at start. Their SQL is written once, in `sql.rs`.
 
+pub mod dashboard;
+pub mod git;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -401,6 +403,12 @@ pub trait Store: Send + Sync + 'static {
         error: &str,
         refund: bool,
     ) -> Result<bool, StoreError>;
+
+    /// Git sources, linked repositories and webhook deliveries.
+    fn git(&self) -> &dyn git::GitStore;
+
+    /// The dashboard's queries (sessions, histories, the class grid) on the same database.
+    fn dashboard(&self) -> &dyn dashboard::DashboardStore;
 }
 
 /// Which database a URL names.

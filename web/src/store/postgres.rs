@@ -49,3 +49,7 @@ impl std::fmt::Debug for PostgresStore {
 }
 
 impl_store!(PostgresStore, claim = claim_sql!("FOR UPDATE SKIP LOCKED"));
+
+super::git::impl_git_store!(PostgresStore);
+
+super::dashboard::impl_dashboard_store!(PostgresStore);

@@ -574,6 +574,14 @@ macro_rules! impl_store {
                     .await?;
                 Ok(done.rows_affected() == 1)
             }
+
+            fn git(&self) -> &dyn $crate::store::git::GitStore {
+                self
+            }
+
+            fn dashboard(&self) -> &dyn $crate::store::dashboard::DashboardStore {
+                self
+            }
         }
 
         fn role_of(text: String) -> Result<Role, StoreError> {

@@ -61,3 +61,7 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 impl_store!(SqliteStore, claim = claim_sql!(""));
+
+super::git::impl_git_store!(SqliteStore);
+
+super::dashboard::impl_dashboard_store!(SqliteStore);

@@ -1,0 +1,544 @@
+//! The dashboard, end to end: the real `checker serve` on 127.0.0.1 with a SQLite file, plain
+//! HTTP for sessions, cookies and CSRF, and Debian's Chromium (headless, through chromedriver)
+//! for what a person sees: signing in, a submission graded live, scores, the instructor's grid.
+//! Screenshots of the main pages land in `target/screenshots/`.
+
+mod common;
+mod dashboard_support;
+mod server_support;
+
+use std::time::Duration;
+
+use dashboard_support::*;
+use fantoccini::Locator;
+use server_support::{Sandbox, smoke_tasks, submit_smoke, wait_final};
+
+/// Learners ada and bob, instructor prof (password `password123`), and API tokens of the two.
+fn class(sandbox: &Sandbox, db: &str) -> (String, String) {
+    for (name, role) in [
+        ("ada", "learner"),
+        ("bob", "learner"),
+        ("prof", "instructor"),
+    ] {
+        sandbox.add_user(db, name, role);
+    }
+    (
+        sandbox.token(db, "ada", "1h"),
+        sandbox.token(db, "bob", "1h"),
+    )
+}
+
+#[test]
+fn sessions_cookies_csrf_and_who_sees_what() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.sqlite();
+    let (ada_token, bob_token) = class(&sandbox, &db);
+    let server = sandbox.serve(&db, &["--tasks-dir", &smoke_tasks(), "--no-grade"], &[]);
+    let base = &server.url;
+    let adas = submit_smoke(base, &ada_token, "42\n", None);
+    let bobs = submit_smoke(base, &bob_token, "41\n", None);
+
+    // Strangers go to the sign-in page; every page carries the security headers.
+    let home = request("GET", base, "/", &[], None);
+    assert_eq!(home.status, 303);
+    assert_eq!(home.header("location"), Some("/login?next=/"));
+    let form = request("GET", base, "/login", &[], None);
+    assert_eq!(form.status, 200);
+    let csp = form.header("content-security-policy").unwrap();
+    for rule in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(rule), "{csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(form.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(form.header("cache-control"), Some("no-store"));
+    assert!(form.body.contains("name=\"viewport\""));
+    let script = request("GET", base, "/static/dashboard.js", &[], None);
+    assert!(
+        script
+            .header("content-type")
+            .unwrap()
+            .contains("javascript")
+    );
+    assert!(script.body.contains("EventSource"));
+
+    // Signing in needs the form's token; a wrong password is refused without saying which.
+    let csrf = form.cookie("checker_login_csrf").unwrap();
+    let login_cookie = format!("checker_login_csrf={csrf}");
+    let body = format!("name=ada&password=password123&csrf={csrf}");
+    let no_token = request(
+        "POST",
+        base,
+        "/login",
+        &[],
+        Some("name=ada&password=password123"),
+    );
+    assert_eq!(no_token.status, 403, "{}", no_token.body);
+    assert!(no_token.body.contains("security token"));
+    let wrong_token = request(
+        "POST",
+        base,
+        "/login",
+        &[("Cookie", &login_cookie)],
+        Some("name=ada&password=password123&csrf=0000"),
+    );
+    assert_eq!(wrong_token.status, 403);
+    let wrong = request(
+        "POST",
+        base,
+        "/login",
+        &[("Cookie", &login_cookie)],
+        Some(&format!("name=ada&password=nope&csrf={csrf}")),
+    );
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.body.contains("Wrong name or password"));
+    let signed_in = request(
+        "POST",
+        base,
+        "/login",
+        &[("Cookie", &login_cookie)],
+        Some(&format!("{body}&next=/projects/server-smoke")),
+    );
+    assert_eq!(signed_in.status, 303);
+    assert_eq!(signed_in.header("location"), Some("/projects/server-smoke"));
+    let session = signed_in.set_cookie("checker_session").unwrap();
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(session.contains(flag), "{session}");
+    }
+    assert!(!session.contains("Secure"), "plain HTTP: {session}");
+    let behind_tls = request(
+        "POST",
+        base,
+        "/login",
+        &[("Cookie", &login_cookie), ("X-Forwarded-Proto", "https")],
+        Some(&body),
+    );
+    assert!(
+        behind_tls
+            .set_cookie("checker_session")
+            .unwrap()
+            .contains("; Secure")
+    );
+    // Off-site redirects after signing in are refused.
+    let elsewhere = request(
+        "POST",
+        base,
+        "/login",
+        &[("Cookie", &login_cookie)],
+        Some(&format!("{body}&next=//evil.example/")),
+    );
+    assert_eq!(elsewhere.header("location"), Some("/"));
+
+    // The learner sees their own work, and nothing of anyone else's.
+    let ada = http_sign_in(base, "ada", "password123");
+    let with_ada = [("Cookie", ada.as_str())];
+    let home = request("GET", base, "/", &with_ada, None);
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Being graded"), "{}", home.body);
+    assert!(home.body.contains(&format!("/submissions/{adas}")));
+    let page = request(
+        "GET",
+        base,
+        &format!("/submissions/{adas}"),
+        &with_ada,
+        None,
+    );
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Queued"));
+    assert!(
+        page.body
+            .contains("<noscript><meta http-equiv=\"refresh\" content=\"3\"></noscript>")
+    );
+    assert!(
+        page.body
+            .contains(&format!("data-events=\"/submissions/{adas}/events\""))
+    );
+    for (path, status) in [
+        (format!("/submissions/{bobs}"), 404),
+        ("/submissions/999999".to_owned(), 404),
+        ("/class".to_owned(), 403),
+        ("/class.csv".to_owned(), 403),
+        ("/class/projects/server-smoke".to_owned(), 403),
+        ("/learners/bob".to_owned(), 403),
+        ("/projects/server-smoke?learner=bob".to_owned(), 403),
+        ("/projects/nope".to_owned(), 404),
+    ] {
+        let reply = request("GET", base, &path, &with_ada, None);
+        assert_eq!(reply.status, status, "{path}");
+        assert!(reply.body.contains("<h1>"), "an HTML page for {path}");
+    }
+    let foreign_events = request(
+        "GET",
+        base,
+        &format!("/submissions/{bobs}/events"),
+        &with_ada,
+        None,
+    );
+    assert_eq!(foreign_events.status, 404);
+    // The API does not take the session cookie: it keeps its bearer tokens.
+    assert_eq!(request("GET", base, "/api/me", &with_ada, None).status, 401);
+
+    // Signing out needs the session's token too, and ends the session.
+    let no_token = request("POST", base, "/logout", &with_ada, Some(""));
+    assert_eq!(no_token.status, 403);
+    let wrong_token = request("POST", base, "/logout", &with_ada, Some("csrf=abc"));
+    assert_eq!(wrong_token.status, 403);
+    let out = request(
+        "POST",
+        base,
+        "/logout",
+        &with_ada,
+        Some(&format!("csrf={}", csrf_of(&home.body))),
+    );
+    assert_eq!(out.status, 303);
+    assert!(
+        out.set_cookie("checker_session")
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    assert_eq!(request("GET", base, "/", &with_ada, None).status, 303);
+
+    // The instructor sees everyone.
+    let prof = http_sign_in(base, "prof", "password123");
+    let with_prof = [("Cookie", prof.as_str())];
+    let grid = request("GET", base, "/class", &with_prof, None);
+    assert_eq!(grid.status, 200);
+    assert!(
+        grid.body.contains("2 learners × 1 project;"),
+        "{}",
+        grid.body
+    );
+    let csv = request("GET", base, "/class.csv", &with_prof, None);
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert_eq!(
+        csv.body,
+        "learner,server-smoke,mean\r\nada,,0\r\nbob,,0\r\n"
+    );
+    let learner = request("GET", base, "/learners/bob", &with_prof, None);
+    assert!(learner.body.contains(&format!("/submissions/{bobs}")));
+    assert_eq!(
+        request(
+            "GET",
+            base,
+            &format!("/submissions/{bobs}"),
+            &with_prof,
+            None
+        )
+        .status,
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_follows_grading_live_and_shows_scores() {
+    if !server_support::docker_ready() {
+        return;
+    }
+    let Some(browser) = Browser::start(1280, 900).await else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let db = sandbox.sqlite();
+    let (ada_token, bob_token) = class(&sandbox, &db);
+    let server = sandbox.serve(&db, &["--tasks-dir", &smoke_tasks()], &[]);
+    let base = server.url.clone();
+    let wait = Duration::from_secs(15);
+
+    // Sign in; a new learner is told how to submit.
+    browser.client.goto(&base).await.unwrap();
+    browser.wait_text("h1", "Sign in", wait).await;
+    browser.screenshot("01-sign-in").await;
+    browser.sign_in(&base, "ada", "password123").await;
+    let text = browser
+        .wait_text("main", "Nothing submitted yet", wait)
+        .await;
+    assert!(text.contains("checker login --server"), "{text}");
+    assert!(
+        text.contains("checker submit server-smoke . --wait"),
+        "{text}"
+    );
+    browser.screenshot("02-home-empty").await;
+
+    // Submit through the API; the page fills in while the grading runs.
+    let id = submit_smoke(&base, &ada_token, "42\n", Some(4));
+    browser
+        .client
+        .goto(&format!("{base}/submissions/{id}"))
+        .await
+        .unwrap();
+    let live = browser
+        .wait_text("#live li", "holds the answer", Duration::from_secs(60))
+        .await;
+    assert!(live.contains("✓ Passed"), "{live}");
+    let state = browser
+        .client
+        .execute("return document.body.getAttribute('data-live')", vec![])
+        .await
+        .unwrap();
+    assert_eq!(state, "open", "the script follows the event stream");
+    browser.screenshot("03-submission-live").await;
+    browser
+        .wait_text("#status", "Graded", Duration::from_secs(120))
+        .await;
+    let text = browser.body_text().await;
+    assert!(text.contains("Score 100%"), "{text}");
+    assert!(text.contains("Passed holds the answer"), "{text}");
+    assert!(text.contains("Task passed"), "{text}");
+    browser.screenshot("04-submission-graded").await;
+
+    // The project page: each task's status from the latest graded submission.
+    browser
+        .client
+        .goto(&format!("{base}/projects/server-smoke"))
+        .await
+        .unwrap();
+    let tasks = browser.wait_text("main", "Tasks", wait).await;
+    assert!(
+        tasks.contains("mandatory") && tasks.contains("advanced"),
+        "{tasks}"
+    );
+    assert_eq!(tasks.matches("✓ Passed").count(), 2, "{tasks}");
+    browser.screenshot("05a-project").await;
+
+    // The home page shows the 100% bar, the date and the history.
+    browser.client.goto(&base).await.unwrap();
+    let card = browser
+        .wait_text(".project", "Server smoke test", wait)
+        .await;
+    assert!(card.contains("Best") && card.contains("100%"), "{card}");
+    assert!(card.contains("1 graded · last on"), "{card}");
+    let chart = browser
+        .client
+        .find(Locator::Css("svg.chart"))
+        .await
+        .unwrap()
+        .attr("aria-label")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(chart, "Score history, oldest first: 100%");
+    browser.screenshot("05-home-100").await;
+
+    // A wrong answer: the diff, in words and signs, not only in color.
+    let wrong = submit_smoke(&base, &ada_token, "41\n", None);
+    wait_final(&base, &ada_token, wrong, Duration::from_secs(120));
+    browser
+        .client
+        .goto(&format!("{base}/submissions/{wrong}"))
+        .await
+        .unwrap();
+    let text = browser.wait_text("main", "Wrong output", wait).await;
+    assert!(text.contains("-42") && text.contains("+41"), "{text}");
+    assert!(text.contains("Task failed"), "{text}");
+    browser.screenshot("06-submission-wrong").await;
+    browser.client.set_window_size(390, 844).await.unwrap();
+    browser.client.goto(&base).await.unwrap();
+    let card = browser.wait_text(".project", "Latest", wait).await;
+    assert!(card.contains("0%") && card.contains("100%"), "{card}");
+    browser.screenshot("07-home-phone").await;
+    browser.client.set_window_size(1280, 900).await.unwrap();
+
+    // Another learner's submission and the instructor's pages are closed to a learner.
+    let bobs = submit_smoke(&base, &bob_token, "41\n", None);
+    wait_final(&base, &bob_token, bobs, Duration::from_secs(120));
+    browser
+        .client
+        .goto(&format!("{base}/submissions/{bobs}"))
+        .await
+        .unwrap();
+    browser.wait_text("h1", "Not found", wait).await;
+    browser.client.goto(&format!("{base}/class")).await.unwrap();
+    browser.wait_text("h1", "Not allowed", wait).await;
+
+    // A form post without its CSRF token is refused, even from the signed-in browser.
+    browser.client.goto(&base).await.unwrap();
+    let status = browser
+        .client
+        .execute(
+            "return fetch('/logout', {method: 'POST', headers: \
+             {'Content-Type': 'application/x-www-form-urlencoded'}, body: 'x=1'}) \
+             .then(r => r.status)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 403);
+    browser.client.goto(&base).await.unwrap();
+    browser.wait_text("header", "ada", wait).await;
+    browser.sign_out().await;
+
+    // The instructor: the grid, sortable, its CSV, the checks failed most, a learner's page.
+    browser.sign_in(&base, "prof", "password123").await;
+    browser
+        .client
+        .goto(&format!("{base}/class?sort=server-smoke&dir=asc"))
+        .await
+        .unwrap();
+    let grid = browser.wait_text("table.grid", "ada", wait).await;
+    let first = browser
+        .client
+        .find(Locator::Css("table.grid tbody tr"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(first.starts_with("bob"), "ascending by score: {grid}");
+    browser.screenshot("08-class-grid").await;
+    browser.client.set_window_size(390, 844).await.unwrap();
+    browser.client.refresh().await.unwrap();
+    browser.wait_text("table.grid", "ada", wait).await;
+    browser.screenshot("08b-class-phone").await;
+    browser.client.set_window_size(1280, 900).await.unwrap();
+    let csv = browser
+        .client
+        .execute("return fetch('/class.csv').then(r => r.text())", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        csv.as_str().unwrap(),
+        "learner,server-smoke,mean\r\nada,100,100\r\nbob,0,0\r\n"
+    );
+    browser
+        .client
+        .goto(&format!("{base}/class/projects/server-smoke"))
+        .await
+        .unwrap();
+    let failing = browser.wait_text("main", "holds the answer", wait).await;
+    assert!(failing.contains("2 of 2 (100%)"), "{failing}");
+    assert!(failing.contains("Wrong output × 2"), "{failing}");
+    browser.screenshot("09-class-project").await;
+    browser
+        .client
+        .goto(&format!("{base}/learners/bob"))
+        .await
+        .unwrap();
+    let page = browser.wait_text("main", &format!("#{bobs}"), wait).await;
+    assert!(page.contains("Scores"), "{page}");
+    browser.close().await;
+}
+
+#[test]
+fn the_dashboard_runs_on_postgresql_too() {
+    let Some(db) = server_support::fresh_postgres("dashboard") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let (ada_token, _) = class(&sandbox, &db);
+    // With Docker, grade for real, so that the grid and its CSV hold a score.
+    let grading = server_support::docker_ready();
+    let tasks = smoke_tasks();
+    let mut args = vec!["--tasks-dir", tasks.as_str()];
+    if !grading {
+        args.push("--no-grade");
+    }
+    let server = sandbox.serve(&db, &args, &[]);
+    let base = &server.url;
+    let adas = submit_smoke(base, &ada_token, "42\n", None);
+    if grading {
+        wait_final(base, &ada_token, adas, Duration::from_secs(120));
+    }
+
+    let ada = http_sign_in(base, "ada", "password123");
+    let with_ada = [("Cookie", ada.as_str())];
+    let home = request("GET", base, "/", &with_ada, None);
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains(&format!("/submissions/{adas}")));
+    for path in [
+        format!("/submissions/{adas}"),
+        "/projects/server-smoke".to_owned(),
+    ] {
+        let page = request("GET", base, &path, &with_ada, None);
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        assert!(page.body.contains(&format!("#{adas}")), "{path}");
+    }
+    assert_eq!(request("GET", base, "/class", &with_ada, None).status, 403);
+
+    let prof = http_sign_in(base, "prof", "password123");
+    let with_prof = [("Cookie", prof.as_str())];
+    let grid = request("GET", base, "/class?sort=server-smoke", &with_prof, None);
+    assert!(
+        grid.body.contains("2 learners × 1 project;"),
+        "{}",
+        grid.body
+    );
+    let learner = request("GET", base, "/learners/ada", &with_prof, None);
+    assert!(learner.body.contains(&format!("/submissions/{adas}")));
+    let failing = request(
+        "GET",
+        base,
+        "/class/projects/server-smoke",
+        &with_prof,
+        None,
+    );
+    let csv = request("GET", base, "/class.csv", &with_prof, None);
+    if grading {
+        assert_eq!(
+            csv.body,
+            "learner,server-smoke,mean\r\nada,100,100\r\nbob,,0\r\n"
+        );
+        assert!(
+            failing.body.contains("sleeps as long as asked"),
+            "{}",
+            failing.body
+        );
+        assert!(failing.body.contains("1 of 1 (100%)"), "{}", failing.body);
+    } else {
+        assert_eq!(
+            csv.body,
+            "learner,server-smoke,mean\r\nada,,0\r\nbob,,0\r\n"
+        );
+        assert!(failing.body.contains("No graded submission yet."));
+    }
+    let out = request(
+        "POST",
+        base,
+        "/logout",
+        &with_prof,
+        Some(&format!("csrf={}", csrf_of(&grid.body))),
+    );
+    assert_eq!(out.status, 303);
+    assert_eq!(request("GET", base, "/class", &with_prof, None).status, 303);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_javascript_pages_still_work_and_refresh_while_grading() {
+    if !server_support::docker_ready() {
+        return;
+    }
+    let Some(browser) =
+        Browser::start_with(1024, 768, &["--blink-settings=scriptEnabled=false"]).await
+    else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let db = sandbox.sqlite();
+    let (ada_token, _) = class(&sandbox, &db);
+    let server = sandbox.serve(&db, &["--tasks-dir", &smoke_tasks()], &[]);
+    let base = server.url.clone();
+    browser.sign_in(&base, "ada", "password123").await;
+    let id = submit_smoke(&base, &ada_token, "42\n", Some(3));
+    browser
+        .client
+        .goto(&format!("{base}/submissions/{id}"))
+        .await
+        .unwrap();
+    let text = browser.body_text().await;
+    assert!(
+        text.contains("This page reloads every 3 seconds"),
+        "the note for pages without script: {text}"
+    );
+    // No script: the page reloads itself until the report is there.
+    browser
+        .wait_text("#status", "Graded", Duration::from_secs(120))
+        .await;
+    let text = browser.body_text().await;
+    assert!(text.contains("Score 100%"), "{text}");
+    browser.screenshot("10-no-script-graded").await;
+    browser.sign_out().await;
+    browser.close().await;
+}

@@ -1,0 +1,322 @@
+//! Helpers of the dashboard's end-to-end tests: Debian's Chromium driven through WebDriver
+//! (chromedriver on 127.0.0.1, headless), and plain HTTP requests that carry cookies.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain([
+            PathBuf::from("/usr/bin"),
+            PathBuf::from("/usr/lib/chromium"),
+        ])
+        .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Headless Chromium under chromedriver, both ended (with their whole process group) on drop.
+pub struct Browser {
+    pub client: Client,
+    _driver: Driver,
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium of `width` x `height`. `None` (with a note)
+    /// when they are not installed; under `CI=true` their absence fails the test.
+    pub async fn start(width: u32, height: u32) -> Option<Browser> {
+        Self::start_with(width, height, &[]).await
+    }
+
+    /// [`Browser::start`] with more Chromium flags.
+    pub async fn start_with(width: u32, height: u32, flags: &[&str]) -> Option<Browser> {
+        let driver = find_program(&["chromedriver"]);
+        let chromium = find_program(&["chromium", "chromium-browser"]);
+        let (Some(driver), Some(chromium)) = (driver, chromium) else {
+            if ci() {
+                panic!(
+                    "CI=true but chromium or chromedriver is missing: \
+                     apt-get install chromium chromium-driver (.ci/run does)"
+                );
+            }
+            println!("chromium/chromedriver missing: this test needs them (CI=true requires them)");
+            return None;
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own process group, so that Chromium goes with it even when a test panics.
+            .process_group(0)
+            .spawn()
+            .expect("chromedriver starts");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not listen");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut args: Vec<String> = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-dev-shm-usage",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-extensions",
+        ]
+        .iter()
+        .chain(flags)
+        .map(|flag| flag.to_string())
+        .collect();
+        args.push(format!("--window-size={width},{height}"));
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": args,
+            }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session with Chromium");
+        Some(Browser {
+            client,
+            _driver: Driver(driver),
+        })
+    }
+
+    /// Waits until an element matching `css` holds `text` (its visible text), and returns that.
+    pub async fn wait_text(&self, css: &str, text: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        let mut last = String::new();
+        loop {
+            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
+                for element in elements {
+                    if let Ok(found) = element.text().await {
+                        if found.contains(text) {
+                            return found;
+                        }
+                        last = found;
+                    }
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for `{text}` in `{css}`; last seen: {last:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The page's visible text.
+    pub async fn body_text(&self) -> String {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Saves a screenshot as `target/screenshots/NAME.png`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        let dir = screenshots_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// Signs in through the form.
+    pub async fn sign_in(&self, base: &str, name: &str, password: &str) {
+        self.client.goto(&format!("{base}/login")).await.unwrap();
+        let form = self.client.form(Locator::Css("form.login")).await.unwrap();
+        form.set_by_name("name", name).await.unwrap();
+        form.set_by_name("password", password).await.unwrap();
+        form.submit().await.unwrap();
+        self.wait_text("header", name, Duration::from_secs(10))
+            .await;
+    }
+
+    /// Signs out with the header's button.
+    pub async fn sign_out(&self) {
+        self.client
+            .find(Locator::Css("nav form.inline button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.wait_text("h1", "Sign in", Duration::from_secs(10))
+            .await;
+    }
+
+    /// Ends the session and the browser.
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // The whole group: chromedriver and the Chromium it started.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+/// `target/screenshots`.
+pub fn screenshots_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("screenshots")
+}
+
+/// An HTTP answer with every `Set-Cookie`.
+#[derive(Debug)]
+pub struct Page {
+    pub status: u16,
+    pub headers: BTreeMap<String, String>,
+    pub cookies: Vec<String>,
+    pub body: String,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+
+    /// The value a `Set-Cookie` gave `name`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.iter().find_map(|c| {
+            c.split(';')
+                .next()?
+                .split_once('=')
+                .filter(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_owned())
+        })
+    }
+
+    /// The whole `Set-Cookie` line of `name`.
+    pub fn set_cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .map(String::as_str)
+    }
+}
+
+/// One request with extra headers (cookies, forwarding) and an optional form body.
+pub fn request(
+    method: &str,
+    base: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    form: Option<&str>,
+) -> Page {
+    let address = base.strip_prefix("http://").expect("an http:// URL");
+    let mut stream = TcpStream::connect(address).expect("the server answers");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    let body = form.unwrap_or("");
+    if method == "POST" {
+        head.push_str(&format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").expect("an HTTP answer");
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let mut headers = BTreeMap::new();
+    let mut cookies = Vec::new();
+    for line in lines {
+        if let Some((name, value)) = line.split_once(':') {
+            let name = name.trim().to_ascii_lowercase();
+            if name == "set-cookie" {
+                cookies.push(value.trim().to_owned());
+            }
+            headers.insert(name, value.trim().to_owned());
+        }
+    }
+    Page {
+        status,
+        headers,
+        cookies,
+        body: body.to_owned(),
+    }
+}
+
+/// Signs in over plain HTTP; the `Cookie` header value of the new session.
+pub fn http_sign_in(base: &str, name: &str, password: &str) -> String {
+    let form = request("GET", base, "/login", &[], None);
+    let csrf = form.cookie("checker_login_csrf").expect("a sign-in token");
+    let cookie = format!("checker_login_csrf={csrf}");
+    let reply = request(
+        "POST",
+        base,
+        "/login",
+        &[("Cookie", &cookie)],
+        Some(&format!("name={name}&password={password}&csrf={csrf}")),
+    );
+    assert_eq!(reply.status, 303, "sign in as {name}: {}", reply.body);
+    format!(
+        "checker_session={}",
+        reply.cookie("checker_session").expect("a session cookie")
+    )
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_of(page: &str) -> String {
+    let at = page
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token");
+    let rest = &page[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}

@@ -1,0 +1,488 @@
+//! Git as a submission source: `POST /api/submissions` with `{project, git: {url, rev}}`,
+//! repositories linked to learners (`/api/me/repos`), and the signed push webhook
+//! (`POST /api/hooks/git`).
+//!
+//! The commit is fetched in the request, before `202 Accepted`, and its files are stored like an
+//! upload's, so the queue and the workers do not know git exists: a submission from git is a
+//! submission with a [`GitSource`] row beside it (URL without credentials, revision, commit,
+//! folder).
+
+pub mod callback;
+pub mod client;
+pub mod fetch;
+pub mod url;
+pub mod webhook;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use checker::spec::Project;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::api::AppState;
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::store::git::{GitSource, RepoLink};
+use crate::store::{NewSubmission, Status, StoreError, User, now_ms};
+use fetch::{FetchError, FetchLimits, Fetched};
+use url::{GitUrl, UrlError};
+use webhook::{Push, WebhookSecret};
+
+/// The operator's git settings (`checker serve --git-allow-host ... --webhook-secret ...`).
+#[derive(Debug, Clone)]
+pub struct GitConfig {
+    /// Hosts (`host` or `host:port`) repositories may be fetched from; empty: git is off.
+    pub allow_hosts: Vec<String>,
+    /// Bounds on each fetch.
+    pub limits: FetchLimits,
+    /// The operator's secret of push webhooks set up school-wide (each linked repository has
+    /// its own too); None: only repositories' own secrets are believed.
+    pub webhook_secret: Option<WebhookSecret>,
+    /// Deliveries whose push is older than this are refused as replays.
+    pub max_delivery_age: Duration,
+    /// Where results are reported back per commit; None: they are not.
+    pub callback: Option<callback::CallbackConfig>,
+}
+
+impl Default for GitConfig {
+    fn default() -> Self {
+        GitConfig {
+            allow_hosts: Vec::new(),
+            limits: FetchLimits::default(),
+            webhook_secret: None,
+            max_delivery_age: Duration::from_secs(24 * 3600),
+            callback: None,
+        }
+    }
+}
+
+/// Largest webhook payload read.
+const MAX_PAYLOAD: usize = 4 * 1024 * 1024;
+
+/// The git routes: repository links and the push webhook. (Git submissions go through
+/// `POST /api/submissions`, which hands JSON bodies to [`submit_json`].)
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/me/repos", get(list_repos).post(link_repo))
+        .route("/api/hooks/git", post(push_hook))
+        .layer(DefaultBodyLimit::max(MAX_PAYLOAD))
+        .with_state(state)
+}
+
+fn url_refused(error: UrlError) -> ApiError {
+    let hint = match error {
+        UrlError::Host { .. } => "ask the operator to allow the host, or use an allowed one",
+        UrlError::Rev(_) => "name a branch, a tag or a commit, e.g. main or 3f2a9c1",
+        _ => "use e.g. https://github.com/you/repo.git",
+    };
+    ApiError::bad_request(error.to_string(), hint)
+}
+
+fn fetch_refused(error: FetchError) -> ApiError {
+    match error {
+        FetchError::Platform(detail) => ApiError::internal(detail),
+        FetchError::TooLarge { .. } | FetchError::FileTooLarge { .. } => {
+            ApiError::too_large(error.to_string(), "commit only the project's files")
+        }
+        FetchError::Timeout { .. } => ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            error.to_string(),
+            "check that the repository is reachable from the server, then try again",
+        ),
+        FetchError::Refused { .. } => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            error.to_string(),
+            "check the URL, that the revision is pushed, and that the server may read the \
+             repository",
+        ),
+        FetchError::Symlink(_) => {
+            ApiError::bad_request(error.to_string(), "replace the link by the file")
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct GitSubmission {
+    project: String,
+    git: GitRef,
+}
+
+#[derive(Deserialize)]
+struct GitRef {
+    url: String,
+    #[serde(default)]
+    rev: Option<String>,
+}
+
+/// `POST /api/submissions` with a JSON body `{"project": ID, "git": {"url": URL, "rev": REV}}`:
+/// fetches the commit, takes the project's folder, and queues it like an upload.
+pub(crate) async fn submit_json(
+    state: &AppState,
+    user: &User,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let body = axum::body::to_bytes(request.into_body(), 64 * 1024)
+        .await
+        .map_err(|_| ApiError::too_large("the JSON body is too large", "send {project, git}"))?;
+    let asked: GitSubmission = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(
+            format!("cannot read the JSON body: {e}"),
+            r#"send {"project": "ID", "git": {"url": "https://...", "rev": "main"}}"#,
+        )
+    })?;
+    let project = state.curriculum.get(&asked.project).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no project `{}` on this server", asked.project),
+            format!("known projects: {}", state.curriculum.ids()),
+        )
+    })?;
+    let url = GitUrl::parse(&asked.git.url, &state.git.allow_hosts).map_err(url_refused)?;
+    let rev = asked.git.rev.unwrap_or_else(|| "HEAD".into());
+    url::check_rev(&rev).map_err(url_refused)?;
+    tracing::info!(user = %user.name, project = %project.id, %url, %rev, "fetching");
+    let fetched = fetch::fetch(&url, &rev, &state.git.limits)
+        .await
+        .map_err(fetch_refused)?;
+    let queued = queue_commit(state, user.id, project, &fetched, &url, &rev).await?;
+    let location = format!("/api/submissions/{}", queued.id);
+    let body = json!({
+        "id": queued.id,
+        "status": Status::Queued,
+        "project": project.id,
+        "spec_version": project.version,
+        "files": queued.files,
+        "ignored_files": 0,
+        "git": queued.source,
+        "url": location,
+        "events": format!("{location}/events"),
+    });
+    let mut response = (StatusCode::ACCEPTED, Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// A submission queued from a commit.
+struct Queued {
+    id: i64,
+    files: Vec<String>,
+    source: GitSource,
+}
+
+/// Reads the project's files from the commit (inside its `repo_dir`) and queues them.
+async fn queue_commit(
+    state: &AppState,
+    user_id: i64,
+    project: &Project,
+    fetched: &Fetched,
+    url: &GitUrl,
+    rev: &str,
+) -> Result<Queued, ApiError> {
+    let dir = project.repo_dir.as_deref();
+    let wanted = project.learner_files();
+    let files: BTreeMap<String, Vec<u8>> = fetched
+        .read_files(dir, &wanted, &state.git.limits)
+        .await
+        .map_err(fetch_refused)?;
+    if files.is_empty() {
+        return Err(ApiError::bad_request(
+            format!(
+                "commit {} holds none of the files of `{}` in {}",
+                short(&fetched.commit),
+                project.id,
+                dir.map_or("the repository's top folder".to_owned(), |d| format!(
+                    "folder `{d}`"
+                )),
+            ),
+            format!(
+                "the project's files are {}; commit and push them",
+                wanted.join(", ")
+            ),
+        ));
+    }
+    let names: Vec<String> = files.keys().cloned().collect();
+    let source = GitSource {
+        url: url.redacted(),
+        rev: rev.to_owned(),
+        commit: fetched.commit.clone(),
+        dir: dir.map(str::to_owned),
+    };
+    let new = NewSubmission {
+        user_id,
+        project_id: project.id.clone(),
+        spec_version: project.version.clone(),
+        source: "git".into(),
+        files: files.into_iter().collect(),
+    };
+    let id = state
+        .store
+        .git()
+        .add_git_submission(&new, &source, state.git.callback.is_some())
+        .await?;
+    state.wake.notify_one();
+    tracing::info!(submission = id, project = %project.id, commit = %source.commit, "queued from git");
+    Ok(Queued {
+        id,
+        files: names,
+        source,
+    })
+}
+
+fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(12)]
+}
+
+/// The git source of a submission, for its JSON.
+pub(crate) async fn source_json(state: &AppState, id: i64) -> Result<Value, StoreError> {
+    Ok(json!(state.store.git().git_source(id).await?))
+}
+
+#[derive(Deserialize)]
+struct LinkRequest {
+    url: String,
+}
+
+/// `POST /api/me/repos` `{"url": URL}`: links a repository to the signed-in learner, so its
+/// pushes are graded as theirs. One repository belongs to one account.
+async fn link_repo(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Json(link): Json<LinkRequest>,
+) -> Result<Response, ApiError> {
+    let url = GitUrl::parse(&link.url, &state.git.allow_hosts).map_err(url_refused)?;
+    let linked = match state
+        .store
+        .git()
+        .link_repo(
+            user.id,
+            url.expose(),
+            &url.key(),
+            &crate::auth::random_hex(24),
+        )
+        .await
+    {
+        Ok(linked) => linked,
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                format!("{url} is linked to another account"),
+                "a repository is graded as one learner's; ask an operator if it is yours",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tracing::info!(user = %user.name, %url, "repository linked");
+    let body = json!({
+        "id": linked.id,
+        "url": url.redacted(),
+        "key": url.key(),
+        "webhook_url": "/api/hooks/git",
+        "webhook_secret": linked.webhook_secret,
+    });
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// `GET /api/me/repos`: the signed-in learner's repositories (credentials removed).
+async fn list_repos(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+) -> Result<Json<Value>, ApiError> {
+    let links = state.store.git().repo_links(user.id).await?;
+    Ok(Json(json!(
+        links
+            .iter()
+            .map(|l| {
+                json!({
+                    "id": l.id,
+                    "url": url::redact(&l.url),
+                    "created_at": l.created_at,
+                    "webhook_url": "/api/hooks/git",
+                    "webhook_secret": l.webhook_secret,
+                })
+            })
+            .collect::<Vec<_>>()
+    )))
+}
+
+/// `POST /api/hooks/git`: a signed GitHub or GitLab push. Queues one submission per project
+/// whose folder the push touched, as the learner who linked the repository.
+///
+/// A delivery is believed when it is signed with the secret of the repository it names (made
+/// when the learner linked it), or with the operator's secret (for a school's organisation-wide
+/// hook, whose secret learners never see). A learner's secret signs only their own repository.
+async fn push_hook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let refused = |error: webhook::SignatureError| {
+        tracing::warn!("webhook refused: {error}");
+        ApiError::unauthorized(
+            error.to_string(),
+            "set the secret `checker repo link` printed (or the operator's) in the webhook",
+        )
+    };
+    let payload: Value = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(
+            format!("the payload is not JSON: {e}"),
+            "send application/json",
+        )
+    })?;
+    let link = linked_repository(&state, &payload).await?;
+    let by_link = link.as_ref().map(|link| {
+        webhook::verify(
+            &WebhookSecret::new(link.webhook_secret.clone()),
+            &headers,
+            &body,
+        )
+    });
+    let by_operator = state
+        .git
+        .webhook_secret
+        .as_ref()
+        .map(|secret| webhook::verify(secret, &headers, &body));
+    match (by_link, by_operator) {
+        (Some(Ok(())), _) | (_, Some(Ok(()))) => {}
+        (Some(Err(error)), _) | (None, Some(Err(error))) => return Err(refused(error)),
+        (None, None) => return Err(refused(webhook::SignatureError::Mismatch)),
+    }
+    let event = ["x-github-event", "x-gitlab-event"]
+        .iter()
+        .find_map(|h| headers.get(*h)?.to_str().ok())
+        .unwrap_or("push")
+        .to_ascii_lowercase();
+    if event == "ping" {
+        return Ok(Json(json!({ "pong": true })).into_response());
+    }
+    if event != "push" && event != "push hook" {
+        return Ok(
+            Json(json!({ "ignored": format!("`{event}` events are not graded") })).into_response(),
+        );
+    }
+    let delivery = webhook::delivery_id(&headers).ok_or_else(|| {
+        ApiError::bad_request(
+            "the delivery has no id",
+            "send X-GitHub-Delivery, X-Gitlab-Event-UUID or Idempotency-Key",
+        )
+    })?;
+    let Some(push) = Push::parse(&payload) else {
+        return Ok(Json(json!({ "ignored": "not a push of a commit" })).into_response());
+    };
+    let Some(link) = link else {
+        return Err(ApiError::not_found(format!(
+            "no learner linked the repository {}",
+            push.repository_urls
+                .first()
+                .map_or("(unnamed)".to_owned(), |u| url::redact(u))
+        )));
+    };
+    let now = now_ms();
+    if let Some(pushed_at) = push.pushed_at {
+        let age_ms = now - pushed_at.saturating_mul(1000);
+        if age_ms > state.git.max_delivery_age.as_millis() as i64 {
+            return Err(ApiError::bad_request(
+                "this push is too old to be graded (a replayed delivery?)",
+                format!(
+                    "deliveries are accepted for {} after the push; push again",
+                    humantime::format_duration(state.git.max_delivery_age)
+                ),
+            ));
+        }
+    }
+    if !state.store.git().first_delivery(&delivery, now).await? {
+        tracing::warn!(%delivery, "webhook replay refused");
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            format!("delivery `{delivery}` was handled already"),
+            "a replayed delivery is never graded twice; push a new commit",
+        ));
+    }
+    let handled = grade_push(&state, &push, &link).await;
+    if handled.is_err() {
+        // Nothing was queued: the sender may deliver it again once the cause is fixed.
+        state.store.git().forget_delivery(&delivery).await?;
+    }
+    let (status, body) = handled?;
+    tracing::info!(%delivery, commit = %push.after, "push handled");
+    Ok((status, Json(body)).into_response())
+}
+
+/// The link of the repository a payload names, if a learner linked it.
+async fn linked_repository(
+    state: &AppState,
+    payload: &Value,
+) -> Result<Option<RepoLink>, ApiError> {
+    let Some(push) = Push::parse(payload).or_else(|| {
+        // A ping names its repository too.
+        Push::parse(&json!({ "after": "ping", "repository": payload["repository"], "project": payload["project"] }))
+    }) else {
+        return Ok(None);
+    };
+    for candidate in &push.repository_urls {
+        if let Some(key) = url::key_of(candidate)
+            && let Some(found) = state.store.git().repo_link(&key).await?
+        {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
+/// Queues one submission per project folder the push touched; errors only when nothing was
+/// queued.
+async fn grade_push(
+    state: &AppState,
+    push: &Push,
+    link: &RepoLink,
+) -> Result<(StatusCode, Value), ApiError> {
+    let url = GitUrl::parse(&link.url, &state.git.allow_hosts).map_err(url_refused)?;
+    let projects: Vec<&Project> = state
+        .curriculum
+        .projects()
+        .filter(|p| p.repo_dir.as_deref().is_some_and(|d| push.touches(d)))
+        .collect();
+    if projects.is_empty() {
+        let body = json!({ "commit": push.after, "submissions": [], "skipped": [] });
+        return Ok((StatusCode::OK, body));
+    }
+    let fetched = fetch::fetch(&url, &push.after, &state.git.limits)
+        .await
+        .map_err(fetch_refused)?;
+    let mut submissions = Vec::new();
+    let mut skipped = Vec::new();
+    for project in projects {
+        match queue_commit(state, link.user_id, project, &fetched, &url, &push.after).await {
+            Ok(queued) => submissions.push(json!({
+                "id": queued.id,
+                "project": project.id,
+                "files": queued.files,
+                "url": format!("/api/submissions/{}", queued.id),
+            })),
+            Err(error) if submissions.is_empty() && error.status().is_server_error() => {
+                return Err(error);
+            }
+            Err(error) => {
+                skipped.push(json!({ "project": project.id, "status": error.status().as_u16() }))
+            }
+        }
+    }
+    tracing::info!(%url, commit = %fetched.commit, queued = submissions.len(), "push queued");
+    Ok((
+        StatusCode::ACCEPTED,
+        json!({
+            "commit": fetched.commit,
+            "ref": push.git_ref,
+            "submissions": submissions,
+            "skipped": skipped,
+        }),
+    ))
+}
