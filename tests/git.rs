@@ -4,6 +4,7 @@
 //! force-push back to an older commit, a host that never answers and a repository too large.
 
 mod common;
+mod dashboard_support;
 mod git_support;
 mod server_support;
 
@@ -99,6 +100,59 @@ fn submit_from_a_git_url_grades_exactly_that_commit() {
     let shown = submission(base, &token, id);
     assert_eq!(shown["git"]["commit"], full);
     assert_eq!(shown["git"]["rev"], "main");
+    // The dashboard shows which commit was graded.
+    let session = dashboard_support::http_sign_in(base, "ada", "password123");
+    let page = dashboard_support::request(
+        "GET",
+        base,
+        &format!("/submissions/{id}"),
+        &[("Cookie", session.as_str())],
+        None,
+    );
+    let html = page.body;
+    assert!(html.contains(&format!("title=\"{full}\"")), "{html}");
+    assert!(html.contains("folder <code>0x01-sum</code>"), "{html}");
+    // ... and links a repository from its settings page, CSRF-protected like every form.
+    let cookie = [("Cookie", session.as_str())];
+    let settings = dashboard_support::request("GET", base, "/settings", &cookie, None);
+    assert!(
+        settings.body.contains("No repository linked yet."),
+        "{}",
+        settings.body
+    );
+    let csrf = dashboard_support::csrf_of(&settings.body);
+    let forged = dashboard_support::request(
+        "POST",
+        base,
+        "/settings/repos",
+        &cookie,
+        Some(&format!("url={url}")),
+    );
+    assert_eq!(forged.status, 403);
+    let linked = dashboard_support::request(
+        "POST",
+        base,
+        "/settings/repos",
+        &cookie,
+        Some(&format!("csrf={csrf}&url={url}")),
+    );
+    assert_eq!(linked.status, 303, "{}", linked.body);
+    let settings = dashboard_support::request("GET", base, "/settings", &cookie, None);
+    assert!(settings.body.contains("learner.git"), "{}", settings.body);
+    assert!(
+        settings.body.contains("/api/hooks/git"),
+        "{}",
+        settings.body
+    );
+    let refused = dashboard_support::request(
+        "POST",
+        base,
+        "/settings/repos",
+        &cookie,
+        Some(&format!("csrf={csrf}&url=file:///etc")),
+    );
+    assert_eq!(refused.status, 200);
+    assert!(refused.body.contains("role=\"alert\""), "{}", refused.body);
 
     // Refused before git runs: other transports, hosts off the list, options in disguise.
     let hosts_port = format!("git://localhost:{}/learner.git", daemon.port);

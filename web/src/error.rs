@@ -27,6 +27,14 @@ struct Body<'a> {
 }
 
 impl ApiError {
+    /// The message and its hint, for showing on a page.
+    pub fn message(&self) -> String {
+        match &self.hint {
+            Some(hint) => format!("{}: {hint}", self.error),
+            None => self.error.clone(),
+        }
+    }
+
     /// Any status, message and hint.
     pub fn new(status: StatusCode, error: impl Into<String>, hint: impl Into<String>) -> Self {
         ApiError {

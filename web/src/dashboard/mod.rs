@@ -12,6 +12,7 @@ mod chart;
 mod load_tests;
 mod pages;
 mod session;
+mod settings;
 mod view;
 
 use axum::Router;
@@ -43,6 +44,8 @@ pub fn router(state: AppState) -> Router {
         .route("/class.csv", get(pages::class_csv))
         .route("/class/projects/{id}", get(pages::class_project))
         .route("/learners/{name}", get(pages::learner))
+        .route("/settings", get(settings::settings))
+        .route("/settings/repos", post(settings::link))
         .route("/static/dashboard.css", get(stylesheet))
         .route("/static/dashboard.js", get(script))
         .layer(axum::middleware::map_response(security_headers))

@@ -331,6 +331,7 @@ pub(crate) async fn submission(
         .map(|r| redact_for(&viewer, r));
     let running = !record.status.is_final();
     let live = running.then(|| format!("/submissions/{id}/events"));
+    let git = state.store.git().git_source(id).await?;
     let content = html! {
         p.crumbs { a href=(format!("/projects/{}", record.project_id)) { (title) } " › submission #" (id) }
         h1 { (title) ": submission #" (id) }
@@ -345,6 +346,14 @@ pub(crate) async fn submission(
                 } @else { (record.user_name) }
             }
             dt { "Submitted" } dd { (date(record.created_at)) }
+            @if let Some(git) = &git {
+                dt { "Commit" } dd {
+                    code title=(git.commit) { (git.commit.get(..12).unwrap_or(&git.commit)) }
+                    " of " (git.url) " (" (git.rev)
+                    @if let Some(dir) = &git.dir { ", folder " code { (dir) } }
+                    ")"
+                }
+            }
             @if let Some(started) = record.started_at { dt { "Started" } dd { (date(started)) } }
             @if let Some(finished) = record.finished_at { dt { "Finished" } dd { (date(finished)) } }
             @if record.attempts > 1 { dt { "Attempts" } dd { (record.attempts) } }

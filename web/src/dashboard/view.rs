@@ -40,6 +40,7 @@ pub(crate) fn page(
                             @if viewer.user.role.reads_everything() {
                                 a href="/class" { "Class" }
                             }
+                            a href="/settings" { "Settings" }
                             form.inline method="post" action="/logout" {
                                 input type="hidden" name="csrf" value=(viewer.csrf);
                                 span.who { (viewer.user.name) " (" (viewer.user.role.as_str()) ")" }

@@ -258,7 +258,24 @@ async fn link_repo(
     AuthUser(user): AuthUser,
     Json(link): Json<LinkRequest>,
 ) -> Result<Response, ApiError> {
-    let url = GitUrl::parse(&link.url, &state.git.allow_hosts).map_err(url_refused)?;
+    let (linked, url) = link_for(&state, &user, &link.url).await?;
+    let body = json!({
+        "id": linked.id,
+        "url": url.redacted(),
+        "key": url.key(),
+        "webhook_url": "/api/hooks/git",
+        "webhook_secret": linked.webhook_secret,
+    });
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// Links the repository at `raw_url` to `user` (the API's and the dashboard's way alike).
+pub(crate) async fn link_for(
+    state: &AppState,
+    user: &User,
+    raw_url: &str,
+) -> Result<(RepoLink, GitUrl), ApiError> {
+    let url = GitUrl::parse(raw_url, &state.git.allow_hosts).map_err(url_refused)?;
     let linked = match state
         .store
         .git()
@@ -281,14 +298,7 @@ async fn link_repo(
         Err(e) => return Err(e.into()),
     };
     tracing::info!(user = %user.name, %url, "repository linked");
-    let body = json!({
-        "id": linked.id,
-        "url": url.redacted(),
-        "key": url.key(),
-        "webhook_url": "/api/hooks/git",
-        "webhook_secret": linked.webhook_secret,
-    });
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    Ok((linked, url))
 }
 
 /// `GET /api/me/repos`: the signed-in learner's repositories (credentials removed).
