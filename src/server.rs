@@ -451,23 +451,8 @@ fn token_for(server: &ServerArg) -> Result<(String, ApiToken), Failure> {
 /// The client of the chosen server: flag or `CHECKER_SERVER`, else the last login's; the token
 /// from `CHECKER_TOKEN`, else the saved one.
 fn client(server: &ServerArg) -> Result<Client, Failure> {
-    let credentials = Credentials::load().map_err(bad)?;
-    let server = credentials
-        .server(server.server.as_deref())
-        .ok_or_else(|| {
-            bad("which server? pass --server URL (or run `checker login --server URL` once)")
-        })?;
-    let token = std::env::var("CHECKER_TOKEN")
-        .ok()
-        .filter(|t| !t.is_empty())
-        .map(ApiToken::new)
-        .or_else(|| credentials.token(&server));
-    if token.is_none() {
-        return Err(bad(format!(
-            "not signed in to {server}: run `checker login --server {server}` (or set CHECKER_TOKEN)"
-        )));
-    }
-    Client::new(&server, token).map_err(client_failure)
+    let (server, token) = token_for(server)?;
+    Client::new(&server, Some(token)).map_err(client_failure)
 }
 
 pub async fn login(args: LoginArgs) -> Result<ExitCode, Failure> {
