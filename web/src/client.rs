@@ -44,6 +44,28 @@ pub enum ClientError {
 }
 
 impl ClientError {
+    /// The error for a server's unsuccessful answer: its JSON `{error, hint}` body, as the
+    /// platform's failure when `platform` (a 5xx), else as a refusal of the request.
+    pub(crate) fn from_answer(
+        status: reqwest::StatusCode,
+        body: &Value,
+        retry_after: Option<u64>,
+        platform: bool,
+    ) -> ClientError {
+        let error = body["error"]
+            .as_str()
+            .map_or_else(|| status.to_string(), str::to_owned);
+        if platform {
+            return ClientError::Server(format!("{error} (HTTP {})", status.as_u16()));
+        }
+        ClientError::Refused {
+            status: status.as_u16(),
+            error,
+            hint: body["hint"].as_str().map(str::to_owned),
+            retry_after,
+        }
+    }
+
     /// The exit code of a command that failed this way: 2 for the caller's fault, 3 for the
     /// platform's.
     pub fn exit_code(&self) -> u8 {
@@ -195,22 +217,12 @@ impl Client {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok()?.parse().ok());
         let body: Value = response.json().await.unwrap_or(Value::Null);
-        let error = body["error"]
-            .as_str()
-            .map_or_else(|| status.to_string(), str::to_owned);
-        let hint = body["hint"].as_str().map(str::to_owned);
-        if status.is_server_error() {
-            return Err(ClientError::Server(format!(
-                "{error} (HTTP {})",
-                status.as_u16()
-            )));
-        }
-        Err(ClientError::Refused {
-            status: status.as_u16(),
-            error,
-            hint,
+        Err(ClientError::from_answer(
+            status,
+            &body,
             retry_after,
-        })
+            status.is_server_error(),
+        ))
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {

@@ -50,21 +50,9 @@ impl GitClient {
         if status.is_success() {
             return Ok(answer);
         }
-        let error = answer["error"]
-            .as_str()
-            .map_or_else(|| status.to_string(), str::to_owned);
-        if status.is_server_error() && status.as_u16() != 504 {
-            return Err(ClientError::Server(format!(
-                "{error} (HTTP {})",
-                status.as_u16()
-            )));
-        }
-        Err(ClientError::Refused {
-            status: status.as_u16(),
-            error,
-            hint: answer["hint"].as_str().map(str::to_owned),
-            retry_after: None,
-        })
+        // A 504 here is the learner's git host timing out, not the grading server failing.
+        let platform = status.is_server_error() && status.as_u16() != 504;
+        Err(ClientError::from_answer(status, &answer, None, platform))
     }
 
     /// Asks the server to grade commit `rev` of repository `url`; returns the accepted
