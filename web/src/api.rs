@@ -23,7 +23,7 @@ use tokio::sync::Notify;
 use crate::auth::{ApiToken, AuthUser, verify_password};
 use crate::curriculum::Curriculum;
 use crate::error::ApiError;
-use crate::store::{NewSubmission, Status, Store, SubmissionRecord, User, now_ms};
+use store::{NewSubmission, Status, Store, SubmissionRecord, User, now_ms};
 
 /// How many submissions one user may make in a window of time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,7 +194,7 @@ async fn all_scores(
     Ok(Json(scores_json(&state, scores)))
 }
 
-fn scores_json(state: &AppState, scores: Vec<crate::store::ScoreRecord>) -> Value {
+fn scores_json(state: &AppState, scores: Vec<store::ScoreRecord>) -> Value {
     scores
         .into_iter()
         .map(|score| {

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::api::AppState;
 use crate::error::ApiError;
-use crate::store::{User, now_ms};
+use store::{User, now_ms};
 
 /// Prefix of every API token, so a leaked one is easy to recognise (and to scan for).
 pub const TOKEN_PREFIX: &str = "chk_";

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use checker::spec::{self, Project};
 
-use crate::store::ProjectVersion;
+use store::ProjectVersion;
 
 /// Every valid project of a tasks directory, by id.
 #[derive(Debug, Default)]

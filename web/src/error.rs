@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::store::StoreError;
+use store::StoreError;
 
 /// A request that could not be served, and what the client can do about it.
 #[derive(Debug)]

@@ -29,10 +29,11 @@ pub mod error;
 pub mod git;
 mod metrics;
 mod openapi;
-pub mod store;
 pub mod worker;
 
 pub use curriculum::Curriculum;
+/// The storage crate, re-exported so callers of the server reach the same [`store::Store`].
+pub use store;
 
 /// Sets up logging to standard error for the server and workers (`RUST_LOG` overrides the
 /// default level, `info`). Secrets never reach the log: tokens are hashed before any use and

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::store::Stats;
+use store::Stats;
 
 /// Renders queue depth, submissions by status, the grading time histogram and verdict counts.
 pub(crate) fn render(stats: &Stats) -> String {

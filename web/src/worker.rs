@@ -22,7 +22,7 @@ use tracing::Instrument;
 
 use crate::api::{check_event, task_event, verdict_counts};
 use crate::curriculum::Curriculum;
-use crate::store::{GradedResult, Job, Outcome, Store};
+use store::{GradedResult, Job, Outcome, Store};
 
 /// How a worker behaves.
 #[derive(Debug, Clone)]

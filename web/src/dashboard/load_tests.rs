@@ -18,7 +18,7 @@ use tower::ServiceExt;
 use crate::api::AppState;
 use crate::auth::ApiToken;
 use crate::curriculum::Curriculum;
-use crate::store::{self, DbUrl, Store};
+use store::{self, DbUrl, Store};
 
 pub(crate) const LEARNER_COOKIE: &str = "bench-learner";
 pub(crate) const INSTRUCTOR_COOKIE: &str = "bench-instructor";

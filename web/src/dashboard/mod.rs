@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use crate::api::AppState;
-use crate::store::StoreError;
+use store::StoreError;
 
 /// What every page answer carries: no inline script or style, nothing from elsewhere.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \

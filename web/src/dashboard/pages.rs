@@ -15,8 +15,8 @@ use super::session::{Viewer, origin};
 use super::view::{self, bar, date, page, percent, status_words};
 use crate::api::AppState;
 use crate::auth::AuthUser;
-use crate::store::dashboard::SubmissionSummary;
-use crate::store::{ScoreRecord, Status, User};
+use store::dashboard::SubmissionSummary;
+use store::{ScoreRecord, Status, User};
 
 /// How many submissions a history or list shows at most.
 const HISTORY: i64 = 200;

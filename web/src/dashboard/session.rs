@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::{PageError, view};
 use crate::api::AppState;
 use crate::auth::{ApiToken, random_hex, verify_password};
-use crate::store::{User, now_ms};
+use store::{User, now_ms};
 
 /// The session cookie.
 const SESSION_COOKIE: &str = "checker_session";

@@ -6,7 +6,7 @@ use checker::report::{CheckReport, Report, TaskReport, Verdict, format_percent};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::session::Viewer;
-use crate::store::Status;
+use store::Status;
 
 /// A whole page: `title`, the navigation for `viewer`, and `content`. `live` names the event
 /// stream the script follows (submission pages while grading runs); then the page also

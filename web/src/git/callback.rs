@@ -12,8 +12,8 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::webhook::WebhookSecret;
-use crate::store::git::Callback;
-use crate::store::{Store, now_ms};
+use store::git::Callback;
+use store::{Store, now_ms};
 
 /// Where and how results are reported back.
 #[derive(Debug, Clone)]

@@ -184,21 +184,21 @@ pub(crate) const FIRST_DELIVERY: &str =
 macro_rules! impl_git_store {
     ($store:ty) => {
         #[async_trait::async_trait]
-        impl $crate::store::git::GitStore for $store {
+        impl $crate::git::GitStore for $store {
             async fn add_git_submission(
                 &self,
-                submission: &$crate::store::NewSubmission,
-                source: &$crate::store::git::GitSource,
+                submission: &$crate::NewSubmission,
+                source: &$crate::git::GitSource,
                 callback: bool,
-            ) -> Result<i64, $crate::store::StoreError> {
-                use $crate::store::git as g;
+            ) -> Result<i64, $crate::StoreError> {
+                use $crate::git as g;
                 let mut tx = self.writer().begin().await?;
                 let row = sqlx::query(super::sql::ADD_SUBMISSION)
                     .bind(submission.user_id)
                     .bind(&submission.project_id)
                     .bind(&submission.spec_version)
                     .bind(&submission.source)
-                    .bind($crate::store::now_ms())
+                    .bind($crate::now_ms())
                     .fetch_one(&mut *tx)
                     .await?;
                 let id: i64 = sqlx::Row::try_get(&row, 0)?;
@@ -221,7 +221,7 @@ macro_rules! impl_git_store {
                 if callback {
                     sqlx::query(g::ADD_CALLBACK)
                         .bind(id)
-                        .bind($crate::store::now_ms())
+                        .bind($crate::now_ms())
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -232,16 +232,16 @@ macro_rules! impl_git_store {
             async fn git_source(
                 &self,
                 submission_id: i64,
-            ) -> Result<Option<$crate::store::git::GitSource>, $crate::store::StoreError> {
+            ) -> Result<Option<$crate::git::GitSource>, $crate::StoreError> {
                 use sqlx::Row;
-                let Some(row) = sqlx::query($crate::store::git::GIT_SOURCE)
+                let Some(row) = sqlx::query($crate::git::GIT_SOURCE)
                     .bind(submission_id)
                     .fetch_optional(self.reader())
                     .await?
                 else {
                     return Ok(None);
                 };
-                Ok(Some($crate::store::git::GitSource {
+                Ok(Some($crate::git::GitSource {
                     url: row.try_get("url")?,
                     rev: row.try_get("rev")?,
                     commit: row.try_get("commit_sha")?,
@@ -255,18 +255,18 @@ macro_rules! impl_git_store {
                 url: &str,
                 url_key: &str,
                 webhook_secret: &str,
-            ) -> Result<$crate::store::git::RepoLink, $crate::store::StoreError> {
-                let row = sqlx::query($crate::store::git::LINK_REPO)
+            ) -> Result<$crate::git::RepoLink, $crate::StoreError> {
+                let row = sqlx::query($crate::git::LINK_REPO)
                     .bind(user_id)
                     .bind(url)
                     .bind(url_key)
-                    .bind($crate::store::now_ms())
+                    .bind($crate::now_ms())
                     .bind(webhook_secret)
                     .fetch_optional(self.writer())
                     .await?;
                 match row {
                     Some(row) => link_of(&row),
-                    None => Err($crate::store::StoreError::Conflict(
+                    None => Err($crate::StoreError::Conflict(
                         "a link of this repository to another account".into(),
                     )),
                 }
@@ -275,8 +275,8 @@ macro_rules! impl_git_store {
             async fn repo_link(
                 &self,
                 url_key: &str,
-            ) -> Result<Option<$crate::store::git::RepoLink>, $crate::store::StoreError> {
-                sqlx::query($crate::store::git::REPO_LINK)
+            ) -> Result<Option<$crate::git::RepoLink>, $crate::StoreError> {
+                sqlx::query($crate::git::REPO_LINK)
                     .bind(url_key)
                     .fetch_optional(self.reader())
                     .await?
@@ -287,8 +287,8 @@ macro_rules! impl_git_store {
             async fn repo_links(
                 &self,
                 user_id: i64,
-            ) -> Result<Vec<$crate::store::git::RepoLink>, $crate::store::StoreError> {
-                sqlx::query($crate::store::git::REPO_LINKS)
+            ) -> Result<Vec<$crate::git::RepoLink>, $crate::StoreError> {
+                sqlx::query($crate::git::REPO_LINKS)
                     .bind(user_id)
                     .fetch_all(self.reader())
                     .await?
@@ -301,8 +301,8 @@ macro_rules! impl_git_store {
                 &self,
                 delivery_id: &str,
                 now: i64,
-            ) -> Result<bool, $crate::store::StoreError> {
-                let done = sqlx::query($crate::store::git::FIRST_DELIVERY)
+            ) -> Result<bool, $crate::StoreError> {
+                let done = sqlx::query($crate::git::FIRST_DELIVERY)
                     .bind(delivery_id)
                     .bind(now)
                     .execute(self.writer())
@@ -313,8 +313,8 @@ macro_rules! impl_git_store {
             async fn forget_delivery(
                 &self,
                 delivery_id: &str,
-            ) -> Result<(), $crate::store::StoreError> {
-                sqlx::query($crate::store::git::FORGET_DELIVERY)
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query($crate::git::FORGET_DELIVERY)
                     .bind(delivery_id)
                     .execute(self.writer())
                     .await?;
@@ -325,16 +325,16 @@ macro_rules! impl_git_store {
                 &self,
                 now: i64,
                 limit: i64,
-            ) -> Result<Vec<$crate::store::git::Callback>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::git::Callback>, $crate::StoreError> {
                 use sqlx::Row;
-                let rows = sqlx::query($crate::store::git::DUE_CALLBACKS)
+                let rows = sqlx::query($crate::git::DUE_CALLBACKS)
                     .bind(now)
                     .bind(limit)
                     .fetch_all(self.reader())
                     .await?;
                 let mut due = Vec::with_capacity(rows.len());
                 for row in rows {
-                    due.push($crate::store::git::Callback {
+                    due.push($crate::git::Callback {
                         submission_id: row.try_get("submission_id")?,
                         attempts: row.try_get("attempts")?,
                         next_at: row.try_get("next_at")?,
@@ -345,7 +345,7 @@ macro_rules! impl_git_store {
                         bonus: row.try_get("bonus")?,
                         passed: row.try_get("passed")?,
                         error: row.try_get("last_error")?,
-                        source: $crate::store::git::GitSource {
+                        source: $crate::git::GitSource {
                             url: row.try_get("url")?,
                             rev: row.try_get("rev")?,
                             commit: row.try_get("commit_sha")?,
@@ -358,10 +358,10 @@ macro_rules! impl_git_store {
 
             async fn claim_callback(
                 &self,
-                callback: &$crate::store::git::Callback,
+                callback: &$crate::git::Callback,
                 until: i64,
-            ) -> Result<bool, $crate::store::StoreError> {
-                let done = sqlx::query($crate::store::git::CLAIM_CALLBACK)
+            ) -> Result<bool, $crate::StoreError> {
+                let done = sqlx::query($crate::git::CLAIM_CALLBACK)
                     .bind(until)
                     .bind(callback.submission_id)
                     .bind(callback.next_at)
@@ -376,9 +376,9 @@ macro_rules! impl_git_store {
                 delivered: bool,
                 next_at: Option<i64>,
                 error: Option<&str>,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::now_ms();
-                sqlx::query($crate::store::git::RECORD_CALLBACK)
+            ) -> Result<(), $crate::StoreError> {
+                let now = $crate::now_ms();
+                sqlx::query($crate::git::RECORD_CALLBACK)
                     .bind(delivered.then_some(now))
                     .bind(next_at)
                     .bind(!delivered && next_at.is_none())
@@ -392,13 +392,13 @@ macro_rules! impl_git_store {
 
         fn link_of<R: sqlx::Row>(
             row: &R,
-        ) -> Result<$crate::store::git::RepoLink, $crate::store::StoreError>
+        ) -> Result<$crate::git::RepoLink, $crate::StoreError>
         where
             for<'a> &'a str: sqlx::ColumnIndex<R>,
             for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
             for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
         {
-            Ok($crate::store::git::RepoLink {
+            Ok($crate::git::RepoLink {
                 id: row.try_get("id")?,
                 user_id: row.try_get("user_id")?,
                 url: row.try_get("url")?,

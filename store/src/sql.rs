@@ -168,7 +168,7 @@ pub(crate) const RELEASE: &str = "UPDATE submissions
 macro_rules! impl_store {
     ($store:ty, claim = $claim:expr) => {
         #[async_trait::async_trait]
-        impl $crate::store::Store for $store {
+        impl $crate::Store for $store {
             async fn ping(&self) -> Result<(), StoreError> {
                 sqlx::query("SELECT 1").execute(self.reader()).await?;
                 Ok(())
@@ -420,7 +420,7 @@ macro_rules! impl_store {
                 let row = sqlx::query(&histogram).fetch_one(self.reader()).await?;
                 stats.graded = row.try_get("n")?;
                 stats.grading_ms_sum = row.try_get("total")?;
-                for (i, bound) in $crate::store::GRADING_BUCKETS_MS.iter().enumerate() {
+                for (i, bound) in $crate::GRADING_BUCKETS_MS.iter().enumerate() {
                     stats.grading_buckets.push((*bound, row.try_get(i + 2)?));
                 }
                 for row in sqlx::query(sql::VERDICT_COUNTS)
@@ -440,7 +440,7 @@ macro_rules! impl_store {
                 lease: Duration,
             ) -> Result<Option<Job>, StoreError> {
                 let now = now_ms();
-                let lease_owner = format!("{worker}#{}", $crate::auth::random_hex(8));
+                let lease_owner = format!("{worker}#{}", $crate::random_hex(8));
                 let Some(row) = sqlx::query($claim)
                     .bind(&lease_owner)
                     .bind(now + millis(lease))
@@ -575,11 +575,11 @@ macro_rules! impl_store {
                 Ok(done.rows_affected() == 1)
             }
 
-            fn git(&self) -> &dyn $crate::store::git::GitStore {
+            fn git(&self) -> &dyn $crate::git::GitStore {
                 self
             }
 
-            fn dashboard(&self) -> &dyn $crate::store::dashboard::DashboardStore {
+            fn dashboard(&self) -> &dyn $crate::dashboard::DashboardStore {
                 self
             }
         }

@@ -169,12 +169,12 @@ macro_rules! summary_row {
     ($row:expr) => {{
         let row = $row;
         let status: String = sqlx::Row::try_get(row, "status")?;
-        let status = $crate::store::Status::parse(&status)?;
+        let status = $crate::Status::parse(&status)?;
         // A platform-failed attempt may keep a report, never a score.
-        let graded = status == $crate::store::Status::Graded;
+        let graded = status == $crate::Status::Graded;
         let score: Option<f64> = sqlx::Row::try_get(row, "score")?;
         let bonus: Option<f64> = sqlx::Row::try_get(row, "bonus")?;
-        Ok::<_, StoreError>($crate::store::dashboard::SubmissionSummary {
+        Ok::<_, StoreError>($crate::dashboard::SubmissionSummary {
             id: sqlx::Row::try_get(row, "id")?,
             user_name: sqlx::Row::try_get(row, "user_name")?,
             project_id: sqlx::Row::try_get(row, "project_id")?,
@@ -193,7 +193,7 @@ pub(crate) use summary_row;
 macro_rules! impl_dashboard_store {
     ($store:ty) => {
         #[async_trait::async_trait]
-        impl $crate::store::dashboard::DashboardStore for $store {
+        impl $crate::dashboard::DashboardStore for $store {
             async fn create_session(
                 &self,
                 user_id: i64,
@@ -201,7 +201,7 @@ macro_rules! impl_dashboard_store {
                 csrf: &str,
                 expires_at: i64,
             ) -> Result<(), StoreError> {
-                use $crate::store::dashboard as q;
+                use $crate::dashboard as q;
                 let now = now_ms();
                 let mut tx = self.writer().begin().await?;
                 sqlx::query(q::DROP_EXPIRED_SESSIONS)
@@ -223,8 +223,8 @@ macro_rules! impl_dashboard_store {
             async fn session(
                 &self,
                 token_hash: &str,
-            ) -> Result<Option<$crate::store::dashboard::SessionRecord>, StoreError> {
-                use $crate::store::dashboard as q;
+            ) -> Result<Option<$crate::dashboard::SessionRecord>, StoreError> {
+                use $crate::dashboard as q;
                 let Some(row) = sqlx::query(q::SESSION)
                     .bind(token_hash)
                     .fetch_optional(self.reader())
@@ -233,14 +233,14 @@ macro_rules! impl_dashboard_store {
                     return Ok(None);
                 };
                 Ok(Some(q::SessionRecord {
-                    user: $crate::store::dashboard::user_row!(&row)?,
+                    user: $crate::dashboard::user_row!(&row)?,
                     csrf: sqlx::Row::try_get(&row, "csrf")?,
                     expires_at: sqlx::Row::try_get(&row, "expires_at")?,
                 }))
             }
 
             async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-                sqlx::query($crate::store::dashboard::DELETE_SESSION)
+                sqlx::query($crate::dashboard::DELETE_SESSION)
                     .bind(token_hash)
                     .execute(self.writer())
                     .await?;
@@ -248,13 +248,13 @@ macro_rules! impl_dashboard_store {
             }
 
             async fn user_by_name(&self, name: &str) -> Result<Option<User>, StoreError> {
-                use $crate::store::dashboard as q;
+                use $crate::dashboard as q;
                 let row = sqlx::query(q::USER_BY_NAME)
                     .bind(name)
                     .fetch_optional(self.reader())
                     .await?;
                 match row {
-                    Some(row) => Ok(Some($crate::store::dashboard::user_row!(&row)?)),
+                    Some(row) => Ok(Some($crate::dashboard::user_row!(&row)?)),
                     None => Ok(None),
                 }
             }
@@ -264,8 +264,8 @@ macro_rules! impl_dashboard_store {
                 user_id: i64,
                 project_id: Option<&str>,
                 limit: i64,
-            ) -> Result<Vec<$crate::store::dashboard::SubmissionSummary>, StoreError> {
-                use $crate::store::dashboard as q;
+            ) -> Result<Vec<$crate::dashboard::SubmissionSummary>, StoreError> {
+                use $crate::dashboard as q;
                 let sql = q::submissions_of_sql(project_id.is_some());
                 let mut query = sqlx::query(&sql).bind(user_id).bind(limit);
                 if let Some(project_id) = project_id {
@@ -273,22 +273,22 @@ macro_rules! impl_dashboard_store {
                 }
                 let rows = query.fetch_all(self.reader()).await?;
                 rows.iter()
-                    .map(|row| $crate::store::dashboard::summary_row!(row))
+                    .map(|row| $crate::dashboard::summary_row!(row))
                     .collect()
             }
 
             async fn learners(&self) -> Result<Vec<User>, StoreError> {
-                use $crate::store::dashboard as q;
+                use $crate::dashboard as q;
                 let rows = sqlx::query(q::LEARNERS).fetch_all(self.reader()).await?;
                 rows.iter()
-                    .map(|row| $crate::store::dashboard::user_row!(row))
+                    .map(|row| $crate::dashboard::user_row!(row))
                     .collect()
             }
 
             async fn grid_scores(
                 &self,
-            ) -> Result<Vec<$crate::store::dashboard::GridRow>, StoreError> {
-                use $crate::store::dashboard as q;
+            ) -> Result<Vec<$crate::dashboard::GridRow>, StoreError> {
+                use $crate::dashboard as q;
                 let rows = sqlx::query(q::GRID_SCORES).fetch_all(self.reader()).await?;
                 rows.iter()
                     .map(|row| {
@@ -301,7 +301,7 @@ macro_rules! impl_dashboard_store {
             }
 
             async fn latest_reports(&self, project_id: &str) -> Result<Vec<String>, StoreError> {
-                let rows = sqlx::query($crate::store::dashboard::LATEST_REPORTS)
+                let rows = sqlx::query($crate::dashboard::LATEST_REPORTS)
                     .bind(project_id)
                     .fetch_all(self.reader())
                     .await?;
