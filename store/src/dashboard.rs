@@ -1,11 +1,13 @@
 //! The dashboard's queries: browser sessions, a learner's submissions, a class's scores and the
-//! reports behind "the checks a class fails most". Both back ends run the same statements
-//! (`$N` parameters work on SQLite and PostgreSQL alike), stamped out by
-//! [`impl_dashboard_store!`] beside [`super::Store`]'s own implementation.
+//! reports behind "the checks a class fails most". Reached from any [`Store`](crate::Store)
+//! through [`Store::dashboard`](crate::Store::dashboard).
 
 use async_trait::async_trait;
+use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Row, Type};
 
-use super::{Status, StoreError, User};
+use crate::dialect::Dialect;
+use crate::sql::{SqlStore, user_of};
+use crate::{Status, StoreError, User, now_ms};
 
 /// A signed-in browser session.
 #[derive(Debug, Clone)]
@@ -87,48 +89,182 @@ pub trait DashboardStore: Send + Sync {
     async fn latest_reports(&self, project_id: &str) -> Result<Vec<String>, StoreError>;
 }
 
-pub(crate) const CREATE_SESSION: &str = "INSERT INTO web_sessions
-        (token_hash, user_id, csrf, created_at, expires_at)
-    VALUES ($1, $2, $3, $4, $5)";
+#[async_trait]
+impl<D: Dialect> DashboardStore for SqlStore<D>
+where
+    for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
+    for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
+    for<'a> &'a str: ColumnIndex<D::Row>,
+    usize: ColumnIndex<D::Row>,
+    for<'q> i64: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> f64: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> bool: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> String: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> &'q str: Encode<'q, D> + Type<D>,
+    for<'q> Vec<u8>: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> Option<i64>: Encode<'q, D>,
+    for<'q> Option<String>: Encode<'q, D>,
+    for<'q> Option<&'q str>: Encode<'q, D>,
+{
+    async fn create_session(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        csrf: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("DELETE FROM web_sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO web_sessions (token_hash, user_id, csrf, created_at, expires_at)
+            VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 
-pub(crate) const DROP_EXPIRED_SESSIONS: &str = "DELETE FROM web_sessions WHERE expires_at < $1";
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        sqlx::query(
+            "SELECT u.id, u.name, u.role, s.csrf, s.expires_at
+            FROM web_sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.reader)
+        .await?
+        .map(|row| {
+            Ok(SessionRecord {
+                user: user_of(&row)?,
+                csrf: row.try_get("csrf")?,
+                expires_at: row.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
 
-pub(crate) const SESSION: &str = "SELECT u.id, u.name, u.role, s.csrf, s.expires_at
-    FROM web_sessions s JOIN users u ON u.id = s.user_id
-    WHERE s.token_hash = $1";
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
 
-pub(crate) const DELETE_SESSION: &str = "DELETE FROM web_sessions WHERE token_hash = $1";
+    async fn user_by_name(&self, name: &str) -> Result<Option<User>, StoreError> {
+        sqlx::query("SELECT id, name, role FROM users WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|row| user_of(&row))
+            .transpose()
+    }
 
-pub(crate) const USER_BY_NAME: &str = "SELECT id, name, role FROM users WHERE name = $1";
+    async fn submissions_of(
+        &self,
+        user_id: i64,
+        project_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<SubmissionSummary>, StoreError> {
+        const LIST: &str = "SELECT s.id, u.name AS user_name, s.project_id, s.status,
+                s.created_at, s.finished_at, r.score, r.bonus
+            FROM submissions s
+            JOIN users u ON u.id = s.user_id
+            LEFT JOIN results r ON r.submission_id = s.id
+            WHERE s.user_id = $1";
+        let rows = match project_id {
+            Some(project_id) => {
+                let sql = format!("{LIST} AND s.project_id = $3 ORDER BY s.id DESC LIMIT $2");
+                sqlx::query(&sql)
+                    .bind(user_id)
+                    .bind(limit)
+                    .bind(project_id)
+                    .fetch_all(&self.reader)
+                    .await?
+            }
+            None => {
+                let sql = format!("{LIST} ORDER BY s.id DESC LIMIT $2");
+                sqlx::query(&sql)
+                    .bind(user_id)
+                    .bind(limit)
+                    .fetch_all(&self.reader)
+                    .await?
+            }
+        };
+        rows.iter()
+            .map(|row| {
+                let status = Status::parse(&row.try_get::<String, _>("status")?)?;
+                // A platform-failed attempt may keep a report, never a score.
+                let graded = status == Status::Graded;
+                let score: Option<f64> = row.try_get("score")?;
+                let bonus: Option<f64> = row.try_get("bonus")?;
+                Ok(SubmissionSummary {
+                    id: row.try_get("id")?,
+                    user_name: row.try_get("user_name")?,
+                    project_id: row.try_get("project_id")?,
+                    status,
+                    created_at: row.try_get("created_at")?,
+                    finished_at: row.try_get("finished_at")?,
+                    score: score.filter(|_| graded),
+                    bonus: bonus.filter(|_| graded),
+                })
+            })
+            .collect()
+    }
 
-const SUBMISSION_LIST: &str = "SELECT s.id, u.name AS user_name, s.project_id, s.status,
-        s.created_at, s.finished_at, r.score, r.bonus
-    FROM submissions s
-    JOIN users u ON u.id = s.user_id
-    LEFT JOIN results r ON r.submission_id = s.id
-    WHERE s.user_id = $1";
+    async fn learners(&self) -> Result<Vec<User>, StoreError> {
+        sqlx::query("SELECT id, name, role FROM users WHERE role = 'learner' ORDER BY name")
+            .fetch_all(&self.reader)
+            .await?
+            .iter()
+            .map(user_of)
+            .collect()
+    }
 
-pub(crate) fn submissions_of_sql(one_project: bool) -> String {
-    if one_project {
-        format!("{SUBMISSION_LIST} AND s.project_id = $3 ORDER BY s.id DESC LIMIT $2")
-    } else {
-        format!("{SUBMISSION_LIST} ORDER BY s.id DESC LIMIT $2")
+    async fn grid_scores(&self) -> Result<Vec<GridRow>, StoreError> {
+        sqlx::query(GRID_SCORES)
+            .fetch_all(&self.reader)
+            .await?
+            .iter()
+            .map(|row| grid_row(row.try_get("user_id")?, row.try_get("best")?))
+            .collect()
+    }
+
+    async fn latest_reports(&self, project_id: &str) -> Result<Vec<String>, StoreError> {
+        sqlx::query(
+            "SELECT r.report
+            FROM scores sc JOIN results r ON r.submission_id = sc.latest_submission
+            WHERE sc.project_id = $1",
+        )
+        .bind(project_id)
+        .fetch_all(&self.reader)
+        .await?
+        .iter()
+        .map(|row| Ok(row.try_get("report")?))
+        .collect()
     }
 }
-
-pub(crate) const LEARNERS: &str =
-    "SELECT id, name, role FROM users WHERE role = 'learner' ORDER BY name";
 
 /// One row per learner rather than per score: 20 times fewer rows to decode for a class of 20
 /// projects. Scores travel as integer hundredths (they are rounded to two decimals), which
 /// SQLite turns into text twice as fast as a REAL. Project ids never hold `,` or `=` (the spec
 /// validator allows `[A-Za-z0-9._-]`).
-pub(crate) const GRID_SCORES: &str = "SELECT user_id,
+const GRID_SCORES: &str = "SELECT user_id,
         string_agg(project_id || '=' || CAST(ROUND(best_score * 100) AS BIGINT), ',') AS best
     FROM scores GROUP BY user_id";
 
 /// Parses a row of [`GRID_SCORES`].
-pub(crate) fn grid_row(user_id: i64, best: Option<String>) -> Result<GridRow, StoreError> {
+fn grid_row(user_id: i64, best: Option<String>) -> Result<GridRow, StoreError> {
     let best = best
         .unwrap_or_default()
         .split(',')
@@ -145,174 +281,6 @@ pub(crate) fn grid_row(user_id: i64, best: Option<String>) -> Result<GridRow, St
         .collect::<Result<_, StoreError>>()?;
     Ok(GridRow { user_id, best })
 }
-
-pub(crate) const LATEST_REPORTS: &str = "SELECT r.report
-    FROM scores sc JOIN results r ON r.submission_id = sc.latest_submission
-    WHERE sc.project_id = $1";
-
-/// A [`User`] from a row with `id`, `name` and `role`.
-macro_rules! user_row {
-    ($row:expr) => {{
-        let row = $row;
-        let role: String = sqlx::Row::try_get(row, "role")?;
-        Ok::<User, StoreError>(User {
-            id: sqlx::Row::try_get(row, "id")?,
-            name: sqlx::Row::try_get(row, "name")?,
-            role: role.parse().map_err(StoreError::Corrupt)?,
-        })
-    }};
-}
-pub(crate) use user_row;
-
-/// A [`SubmissionSummary`] from a row of [`submissions_of_sql`].
-macro_rules! summary_row {
-    ($row:expr) => {{
-        let row = $row;
-        let status: String = sqlx::Row::try_get(row, "status")?;
-        let status = $crate::Status::parse(&status)?;
-        // A platform-failed attempt may keep a report, never a score.
-        let graded = status == $crate::Status::Graded;
-        let score: Option<f64> = sqlx::Row::try_get(row, "score")?;
-        let bonus: Option<f64> = sqlx::Row::try_get(row, "bonus")?;
-        Ok::<_, StoreError>($crate::dashboard::SubmissionSummary {
-            id: sqlx::Row::try_get(row, "id")?,
-            user_name: sqlx::Row::try_get(row, "user_name")?,
-            project_id: sqlx::Row::try_get(row, "project_id")?,
-            status,
-            created_at: sqlx::Row::try_get(row, "created_at")?,
-            finished_at: sqlx::Row::try_get(row, "finished_at")?,
-            score: score.filter(|_| graded),
-            bonus: bonus.filter(|_| graded),
-        })
-    }};
-}
-pub(crate) use summary_row;
-
-/// Implements [`DashboardStore`] for a store type with `reader()` and `writer()` pools; invoked
-/// by `impl_store!`, in the store's own module.
-macro_rules! impl_dashboard_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::dashboard::DashboardStore for $store {
-            async fn create_session(
-                &self,
-                user_id: i64,
-                token_hash: &str,
-                csrf: &str,
-                expires_at: i64,
-            ) -> Result<(), StoreError> {
-                use $crate::dashboard as q;
-                let now = now_ms();
-                let mut tx = self.writer().begin().await?;
-                sqlx::query(q::DROP_EXPIRED_SESSIONS)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(q::CREATE_SESSION)
-                    .bind(token_hash)
-                    .bind(user_id)
-                    .bind(csrf)
-                    .bind(now)
-                    .bind(expires_at)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn session(
-                &self,
-                token_hash: &str,
-            ) -> Result<Option<$crate::dashboard::SessionRecord>, StoreError> {
-                use $crate::dashboard as q;
-                let Some(row) = sqlx::query(q::SESSION)
-                    .bind(token_hash)
-                    .fetch_optional(self.reader())
-                    .await?
-                else {
-                    return Ok(None);
-                };
-                Ok(Some(q::SessionRecord {
-                    user: $crate::dashboard::user_row!(&row)?,
-                    csrf: sqlx::Row::try_get(&row, "csrf")?,
-                    expires_at: sqlx::Row::try_get(&row, "expires_at")?,
-                }))
-            }
-
-            async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-                sqlx::query($crate::dashboard::DELETE_SESSION)
-                    .bind(token_hash)
-                    .execute(self.writer())
-                    .await?;
-                Ok(())
-            }
-
-            async fn user_by_name(&self, name: &str) -> Result<Option<User>, StoreError> {
-                use $crate::dashboard as q;
-                let row = sqlx::query(q::USER_BY_NAME)
-                    .bind(name)
-                    .fetch_optional(self.reader())
-                    .await?;
-                match row {
-                    Some(row) => Ok(Some($crate::dashboard::user_row!(&row)?)),
-                    None => Ok(None),
-                }
-            }
-
-            async fn submissions_of(
-                &self,
-                user_id: i64,
-                project_id: Option<&str>,
-                limit: i64,
-            ) -> Result<Vec<$crate::dashboard::SubmissionSummary>, StoreError> {
-                use $crate::dashboard as q;
-                let sql = q::submissions_of_sql(project_id.is_some());
-                let mut query = sqlx::query(&sql).bind(user_id).bind(limit);
-                if let Some(project_id) = project_id {
-                    query = query.bind(project_id);
-                }
-                let rows = query.fetch_all(self.reader()).await?;
-                rows.iter()
-                    .map(|row| $crate::dashboard::summary_row!(row))
-                    .collect()
-            }
-
-            async fn learners(&self) -> Result<Vec<User>, StoreError> {
-                use $crate::dashboard as q;
-                let rows = sqlx::query(q::LEARNERS).fetch_all(self.reader()).await?;
-                rows.iter()
-                    .map(|row| $crate::dashboard::user_row!(row))
-                    .collect()
-            }
-
-            async fn grid_scores(
-                &self,
-            ) -> Result<Vec<$crate::dashboard::GridRow>, StoreError> {
-                use $crate::dashboard as q;
-                let rows = sqlx::query(q::GRID_SCORES).fetch_all(self.reader()).await?;
-                rows.iter()
-                    .map(|row| {
-                        q::grid_row(
-                            sqlx::Row::try_get(row, "user_id")?,
-                            sqlx::Row::try_get(row, "best")?,
-                        )
-                    })
-                    .collect()
-            }
-
-            async fn latest_reports(&self, project_id: &str) -> Result<Vec<String>, StoreError> {
-                let rows = sqlx::query($crate::dashboard::LATEST_REPORTS)
-                    .bind(project_id)
-                    .fetch_all(self.reader())
-                    .await?;
-                rows.iter()
-                    .map(|row| Ok(sqlx::Row::try_get(row, "report")?))
-                    .collect()
-            }
-        }
-    };
-}
-pub(crate) use impl_dashboard_store;
 
 #[cfg(test)]
 mod tests {

@@ -2,13 +2,15 @@
 //! credentials, the revision asked for, the commit graded, the folder), the repositories learners
 //! link to their accounts, and the webhook deliveries already handled.
 //!
-//! Reached from any [`Store`](super::Store) through [`Store::git`](super::Store::git); the SQL
-//! is written once here and stamped out for each back end by [`impl_git_store!`].
+//! Reached from any [`Store`](crate::Store) through [`Store::git`](crate::Store::git).
 
 use async_trait::async_trait;
 use serde::Serialize;
+use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Row, Type};
 
-use super::{NewSubmission, StoreError};
+use crate::dialect::Dialect;
+use crate::sql::{SqlStore, insert_submission};
+use crate::{NewSubmission, StoreError, now_ms};
 
 /// Where a git submission's files came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -130,282 +132,236 @@ pub struct Callback {
     pub source: GitSource,
 }
 
-pub(crate) const ADD_SUBMISSION_GIT: &str =
-    "INSERT INTO submission_git (submission_id, url, rev, commit_sha, dir)
-    VALUES ($1, $2, $3, $4, $5)";
-
-pub(crate) const GIT_SOURCE: &str =
-    "SELECT url, rev, commit_sha, dir FROM submission_git WHERE submission_id = $1";
-
-pub(crate) const LINK_REPO: &str =
-    "INSERT INTO repo_links (user_id, url, url_key, created_at, webhook_secret)
-    VALUES ($1, $2, $3, $4, $5)
-    ON CONFLICT (url_key) DO UPDATE SET url = excluded.url
-    WHERE repo_links.user_id = excluded.user_id
-    RETURNING id, user_id, url, created_at, webhook_secret";
-
-pub(crate) const REPO_LINK: &str =
-    "SELECT id, user_id, url, created_at, webhook_secret FROM repo_links WHERE url_key = $1";
-
-pub(crate) const REPO_LINKS: &str = "SELECT id, user_id, url, created_at, webhook_secret FROM repo_links WHERE user_id = $1 ORDER BY id";
-
-pub(crate) const ADD_CALLBACK: &str =
-    "INSERT INTO git_callbacks (submission_id, attempts, next_at) VALUES ($1, 0, $2)";
-
-pub(crate) const DUE_CALLBACKS: &str = "SELECT c.submission_id, c.attempts, c.next_at,
-        u.name AS user_name, s.project_id, s.status, s.last_error,
-        r.score, r.bonus, r.passed, g.url, g.rev, g.commit_sha, g.dir
-    FROM git_callbacks c
-    JOIN submissions s ON s.id = c.submission_id
-    JOIN users u ON u.id = s.user_id
-    JOIN submission_git g ON g.submission_id = c.submission_id
-    LEFT JOIN results r ON r.submission_id = c.submission_id
-    WHERE c.delivered_at IS NULL AND NOT c.given_up AND c.next_at <= $1
-      AND s.status IN ('graded', 'failed')
-    ORDER BY c.next_at, c.submission_id
-    LIMIT $2";
-
-pub(crate) const CLAIM_CALLBACK: &str = "UPDATE git_callbacks SET next_at = $1
-    WHERE submission_id = $2 AND next_at = $3 AND delivered_at IS NULL AND NOT given_up";
-
-pub(crate) const RECORD_CALLBACK: &str = "UPDATE git_callbacks
-    SET attempts = attempts + 1, delivered_at = $1, next_at = COALESCE($2, next_at),
-        given_up = $3, last_error = $4
-    WHERE submission_id = $5";
-
-pub(crate) const FORGET_DELIVERY: &str = "DELETE FROM webhook_deliveries WHERE delivery_id = $1";
-
-pub(crate) const FIRST_DELIVERY: &str =
-    "INSERT INTO webhook_deliveries (delivery_id, received_at) VALUES ($1, $2)
-    ON CONFLICT (delivery_id) DO NOTHING";
-
-/// Implements [`GitStore`] for a store type with `reader()` and `writer()` pools; invoked in
-/// each back end's module, where those are visible.
-macro_rules! impl_git_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::git::GitStore for $store {
-            async fn add_git_submission(
-                &self,
-                submission: &$crate::NewSubmission,
-                source: &$crate::git::GitSource,
-                callback: bool,
-            ) -> Result<i64, $crate::StoreError> {
-                use $crate::git as g;
-                let mut tx = self.writer().begin().await?;
-                let row = sqlx::query(super::sql::ADD_SUBMISSION)
-                    .bind(submission.user_id)
-                    .bind(&submission.project_id)
-                    .bind(&submission.spec_version)
-                    .bind(&submission.source)
-                    .bind($crate::now_ms())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let id: i64 = sqlx::Row::try_get(&row, 0)?;
-                for (path, contents) in &submission.files {
-                    sqlx::query(super::sql::ADD_SUBMISSION_FILE)
-                        .bind(id)
-                        .bind(path)
-                        .bind(contents)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query(g::ADD_SUBMISSION_GIT)
-                    .bind(id)
-                    .bind(&source.url)
-                    .bind(&source.rev)
-                    .bind(&source.commit)
-                    .bind(&source.dir)
-                    .execute(&mut *tx)
-                    .await?;
-                if callback {
-                    sqlx::query(g::ADD_CALLBACK)
-                        .bind(id)
-                        .bind($crate::now_ms())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(id)
-            }
-
-            async fn git_source(
-                &self,
-                submission_id: i64,
-            ) -> Result<Option<$crate::git::GitSource>, $crate::StoreError> {
-                use sqlx::Row;
-                let Some(row) = sqlx::query($crate::git::GIT_SOURCE)
-                    .bind(submission_id)
-                    .fetch_optional(self.reader())
-                    .await?
-                else {
-                    return Ok(None);
-                };
-                Ok(Some($crate::git::GitSource {
-                    url: row.try_get("url")?,
-                    rev: row.try_get("rev")?,
-                    commit: row.try_get("commit_sha")?,
-                    dir: row.try_get("dir")?,
-                }))
-            }
-
-            async fn link_repo(
-                &self,
-                user_id: i64,
-                url: &str,
-                url_key: &str,
-                webhook_secret: &str,
-            ) -> Result<$crate::git::RepoLink, $crate::StoreError> {
-                let row = sqlx::query($crate::git::LINK_REPO)
-                    .bind(user_id)
-                    .bind(url)
-                    .bind(url_key)
-                    .bind($crate::now_ms())
-                    .bind(webhook_secret)
-                    .fetch_optional(self.writer())
-                    .await?;
-                match row {
-                    Some(row) => link_of(&row),
-                    None => Err($crate::StoreError::Conflict(
-                        "a link of this repository to another account".into(),
-                    )),
-                }
-            }
-
-            async fn repo_link(
-                &self,
-                url_key: &str,
-            ) -> Result<Option<$crate::git::RepoLink>, $crate::StoreError> {
-                sqlx::query($crate::git::REPO_LINK)
-                    .bind(url_key)
-                    .fetch_optional(self.reader())
-                    .await?
-                    .map(|row| link_of(&row))
-                    .transpose()
-            }
-
-            async fn repo_links(
-                &self,
-                user_id: i64,
-            ) -> Result<Vec<$crate::git::RepoLink>, $crate::StoreError> {
-                sqlx::query($crate::git::REPO_LINKS)
-                    .bind(user_id)
-                    .fetch_all(self.reader())
-                    .await?
-                    .iter()
-                    .map(link_of)
-                    .collect()
-            }
-
-            async fn first_delivery(
-                &self,
-                delivery_id: &str,
-                now: i64,
-            ) -> Result<bool, $crate::StoreError> {
-                let done = sqlx::query($crate::git::FIRST_DELIVERY)
-                    .bind(delivery_id)
-                    .bind(now)
-                    .execute(self.writer())
-                    .await?;
-                Ok(done.rows_affected() == 1)
-            }
-
-            async fn forget_delivery(
-                &self,
-                delivery_id: &str,
-            ) -> Result<(), $crate::StoreError> {
-                sqlx::query($crate::git::FORGET_DELIVERY)
-                    .bind(delivery_id)
-                    .execute(self.writer())
-                    .await?;
-                Ok(())
-            }
-
-            async fn due_callbacks(
-                &self,
-                now: i64,
-                limit: i64,
-            ) -> Result<Vec<$crate::git::Callback>, $crate::StoreError> {
-                use sqlx::Row;
-                let rows = sqlx::query($crate::git::DUE_CALLBACKS)
-                    .bind(now)
-                    .bind(limit)
-                    .fetch_all(self.reader())
-                    .await?;
-                let mut due = Vec::with_capacity(rows.len());
-                for row in rows {
-                    due.push($crate::git::Callback {
-                        submission_id: row.try_get("submission_id")?,
-                        attempts: row.try_get("attempts")?,
-                        next_at: row.try_get("next_at")?,
-                        user: row.try_get("user_name")?,
-                        project_id: row.try_get("project_id")?,
-                        status: row.try_get("status")?,
-                        score: row.try_get("score")?,
-                        bonus: row.try_get("bonus")?,
-                        passed: row.try_get("passed")?,
-                        error: row.try_get("last_error")?,
-                        source: $crate::git::GitSource {
-                            url: row.try_get("url")?,
-                            rev: row.try_get("rev")?,
-                            commit: row.try_get("commit_sha")?,
-                            dir: row.try_get("dir")?,
-                        },
-                    });
-                }
-                Ok(due)
-            }
-
-            async fn claim_callback(
-                &self,
-                callback: &$crate::git::Callback,
-                until: i64,
-            ) -> Result<bool, $crate::StoreError> {
-                let done = sqlx::query($crate::git::CLAIM_CALLBACK)
-                    .bind(until)
-                    .bind(callback.submission_id)
-                    .bind(callback.next_at)
-                    .execute(self.writer())
-                    .await?;
-                Ok(done.rows_affected() == 1)
-            }
-
-            async fn record_callback(
-                &self,
-                submission_id: i64,
-                delivered: bool,
-                next_at: Option<i64>,
-                error: Option<&str>,
-            ) -> Result<(), $crate::StoreError> {
-                let now = $crate::now_ms();
-                sqlx::query($crate::git::RECORD_CALLBACK)
-                    .bind(delivered.then_some(now))
-                    .bind(next_at)
-                    .bind(!delivered && next_at.is_none())
-                    .bind(error)
-                    .bind(submission_id)
-                    .execute(self.writer())
-                    .await?;
-                Ok(())
-            }
+#[async_trait]
+impl<D: Dialect> GitStore for SqlStore<D>
+where
+    for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
+    for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
+    for<'a> &'a str: ColumnIndex<D::Row>,
+    usize: ColumnIndex<D::Row>,
+    for<'q> i64: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> f64: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> bool: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> String: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> &'q str: Encode<'q, D> + Type<D>,
+    for<'q> Vec<u8>: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> Option<i64>: Encode<'q, D>,
+    for<'q> Option<String>: Encode<'q, D>,
+    for<'q> Option<&'q str>: Encode<'q, D>,
+{
+    async fn add_git_submission(
+        &self,
+        submission: &NewSubmission,
+        source: &GitSource,
+        callback: bool,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let id = insert_submission::<D>(&mut tx, submission).await?;
+        sqlx::query(
+            "INSERT INTO submission_git (submission_id, url, rev, commit_sha, dir)
+            VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(&source.url)
+        .bind(&source.rev)
+        .bind(&source.commit)
+        .bind(&source.dir)
+        .execute(&mut *tx)
+        .await?;
+        if callback {
+            sqlx::query(
+                "INSERT INTO git_callbacks (submission_id, attempts, next_at) VALUES ($1, 0, $2)",
+            )
+            .bind(id)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
         }
+        tx.commit().await?;
+        Ok(id)
+    }
 
-        fn link_of<R: sqlx::Row>(
-            row: &R,
-        ) -> Result<$crate::git::RepoLink, $crate::StoreError>
-        where
-            for<'a> &'a str: sqlx::ColumnIndex<R>,
-            for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-            for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-        {
-            Ok($crate::git::RepoLink {
-                id: row.try_get("id")?,
-                user_id: row.try_get("user_id")?,
-                url: row.try_get("url")?,
-                created_at: row.try_get("created_at")?,
-                webhook_secret: row.try_get("webhook_secret")?,
+    async fn git_source(&self, submission_id: i64) -> Result<Option<GitSource>, StoreError> {
+        sqlx::query("SELECT url, rev, commit_sha, dir FROM submission_git WHERE submission_id = $1")
+            .bind(submission_id)
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|row| source_of(&row))
+            .transpose()
+    }
+
+    async fn link_repo(
+        &self,
+        user_id: i64,
+        url: &str,
+        url_key: &str,
+        webhook_secret: &str,
+    ) -> Result<RepoLink, StoreError> {
+        // No row back: the key exists and the `WHERE` refused it, so another user holds it.
+        let row = sqlx::query(
+            "INSERT INTO repo_links (user_id, url, url_key, created_at, webhook_secret)
+            VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (url_key) DO UPDATE SET url = excluded.url
+            WHERE repo_links.user_id = excluded.user_id
+            RETURNING id, user_id, url, created_at, webhook_secret",
+        )
+        .bind(user_id)
+        .bind(url)
+        .bind(url_key)
+        .bind(now_ms())
+        .bind(webhook_secret)
+        .fetch_optional(&self.writer)
+        .await?;
+        match row {
+            Some(row) => link_of(&row),
+            None => Err(StoreError::Conflict(
+                "a link of this repository to another account".into(),
+            )),
+        }
+    }
+
+    async fn repo_link(&self, url_key: &str) -> Result<Option<RepoLink>, StoreError> {
+        sqlx::query(&format!("{LINKS} WHERE url_key = $1"))
+            .bind(url_key)
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|row| link_of(&row))
+            .transpose()
+    }
+
+    async fn repo_links(&self, user_id: i64) -> Result<Vec<RepoLink>, StoreError> {
+        sqlx::query(&format!("{LINKS} WHERE user_id = $1 ORDER BY id"))
+            .bind(user_id)
+            .fetch_all(&self.reader)
+            .await?
+            .iter()
+            .map(link_of)
+            .collect()
+    }
+
+    async fn first_delivery(&self, delivery_id: &str, now: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO webhook_deliveries (delivery_id, received_at) VALUES ($1, $2)
+            ON CONFLICT (delivery_id) DO NOTHING",
+        )
+        .bind(delivery_id)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(D::rows_affected(&done) == 1)
+    }
+
+    async fn forget_delivery(&self, delivery_id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM webhook_deliveries WHERE delivery_id = $1")
+            .bind(delivery_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn due_callbacks(&self, now: i64, limit: i64) -> Result<Vec<Callback>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.submission_id, c.attempts, c.next_at,
+                u.name AS user_name, s.project_id, s.status, s.last_error,
+                r.score, r.bonus, r.passed, g.url, g.rev, g.commit_sha, g.dir
+            FROM git_callbacks c
+            JOIN submissions s ON s.id = c.submission_id
+            JOIN users u ON u.id = s.user_id
+            JOIN submission_git g ON g.submission_id = c.submission_id
+            LEFT JOIN results r ON r.submission_id = c.submission_id
+            WHERE c.delivered_at IS NULL AND NOT c.given_up AND c.next_at <= $1
+              AND s.status IN ('graded', 'failed')
+            ORDER BY c.next_at, c.submission_id
+            LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Callback {
+                    submission_id: row.try_get("submission_id")?,
+                    attempts: row.try_get("attempts")?,
+                    next_at: row.try_get("next_at")?,
+                    user: row.try_get("user_name")?,
+                    project_id: row.try_get("project_id")?,
+                    status: row.try_get("status")?,
+                    score: row.try_get("score")?,
+                    bonus: row.try_get("bonus")?,
+                    passed: row.try_get("passed")?,
+                    error: row.try_get("last_error")?,
+                    source: source_of(row)?,
+                })
             })
-        }
-    };
+            .collect()
+    }
+
+    async fn claim_callback(&self, callback: &Callback, until: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE git_callbacks SET next_at = $1
+            WHERE submission_id = $2 AND next_at = $3 AND delivered_at IS NULL AND NOT given_up",
+        )
+        .bind(until)
+        .bind(callback.submission_id)
+        .bind(callback.next_at)
+        .execute(&self.writer)
+        .await?;
+        Ok(D::rows_affected(&done) == 1)
+    }
+
+    async fn record_callback(
+        &self,
+        submission_id: i64,
+        delivered: bool,
+        next_at: Option<i64>,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE git_callbacks
+            SET attempts = attempts + 1, delivered_at = $1, next_at = COALESCE($2, next_at),
+                given_up = $3, last_error = $4
+            WHERE submission_id = $5",
+        )
+        .bind(delivered.then_some(now_ms()))
+        .bind(next_at)
+        .bind(!delivered && next_at.is_none())
+        .bind(error)
+        .bind(submission_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
 }
-pub(crate) use impl_git_store;
+
+const LINKS: &str = "SELECT id, user_id, url, created_at, webhook_secret FROM repo_links";
+
+/// A [`GitSource`] from a row with `url`, `rev`, `commit_sha` and `dir`.
+fn source_of<R: Row>(row: &R) -> Result<GitSource, StoreError>
+where
+    for<'a> &'a str: ColumnIndex<R>,
+    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(GitSource {
+        url: row.try_get("url")?,
+        rev: row.try_get("rev")?,
+        commit: row.try_get("commit_sha")?,
+        dir: row.try_get("dir")?,
+    })
+}
+
+/// A [`RepoLink`] from a row of [`LINKS`].
+fn link_of<R: Row>(row: &R) -> Result<RepoLink, StoreError>
+where
+    for<'a> &'a str: ColumnIndex<R>,
+    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(RepoLink {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        url: row.try_get("url")?,
+        created_at: row.try_get("created_at")?,
+        webhook_secret: row.try_get("webhook_secret")?,
+    })
+}

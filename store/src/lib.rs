@@ -1,18 +1,19 @@
 //! Where everything the server knows is kept: users, tokens, projects, submissions and their
 //! files, the queue, results and scores.
 //!
-//! The server and workers talk to storage only through the narrow [`Store`] trait. There are two
-//! implementations, [`SqliteStore`] (one file, zero set-up; one writer) and [`PostgresStore`]
-//! (many workers on many hosts; jobs claimed with `FOR UPDATE SKIP LOCKED`), each with its own
-//! migrations folder, run at start. Their SQL is written once, in `sql.rs`.
+//! The server and workers talk to storage only through the narrow [`Store`] trait (with its
+//! [`git`] and [`dashboard`] parts). One implementation, [`SqlStore`], runs on two databases:
+//! [`SqliteStore`] (one file, zero set-up; one writer) and [`PostgresStore`] (many workers on
+//! many hosts; jobs claimed with `FOR UPDATE SKIP LOCKED`). Its SQL is written once; what the
+//! databases do differently lives in their [`Dialect`]. Each database has its own migrations
+//! folder (`migrations/sqlite`, `migrations/postgres`), run at start.
 
 pub mod dashboard;
+mod dialect;
 pub mod git;
-mod postgres;
 mod sql;
-mod sqlite;
+mod url;
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -20,8 +21,15 @@ use async_trait::async_trait;
 use serde::Serialize;
 use thiserror::Error;
 
-pub use postgres::PostgresStore;
-pub use sqlite::SqliteStore;
+pub use dialect::{Dialect, Pools};
+pub use sql::SqlStore;
+pub use url::{Backend, DbUrl};
+
+/// The store on a SQLite file.
+pub type SqliteStore = SqlStore<sqlx::Sqlite>;
+
+/// The store on a PostgreSQL database.
+pub type PostgresStore = SqlStore<sqlx::Postgres>;
 
 /// Something went wrong in the database: the platform's fault, never the learner's.
 #[derive(Debug, Error)]
@@ -411,99 +419,6 @@ pub trait Store: Send + Sync + 'static {
     fn dashboard(&self) -> &dyn dashboard::DashboardStore;
 }
 
-/// Which database a URL names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    /// A SQLite file.
-    Sqlite,
-    /// A PostgreSQL server.
-    Postgres,
-}
-
-/// A database URL. Its `Debug` and `Display` hide the password, so it can be logged.
-#[derive(Clone, PartialEq, Eq)]
-pub struct DbUrl {
-    backend: Backend,
-    url: String,
-}
-
-impl DbUrl {
-    /// `postgres://user:password@host/db`, `sqlite://file.db`, `sqlite::memory:`, or a plain
-    /// file path (SQLite).
-    pub fn parse(text: &str) -> anyhow::Result<DbUrl> {
-        let text = text.trim();
-        if text.is_empty() {
-            anyhow::bail!("the database URL is empty; use e.g. sqlite://checker.db");
-        }
-        let (backend, url) = if text.starts_with("postgres://") || text.starts_with("postgresql://")
-        {
-            (Backend::Postgres, text.to_owned())
-        } else if text.starts_with("sqlite:") {
-            (Backend::Sqlite, text.to_owned())
-        } else if text.contains("://") {
-            anyhow::bail!(
-                "unsupported database URL scheme in {}; use sqlite://FILE or postgres://...",
-                redact(text)
-            );
-        } else {
-            (Backend::Sqlite, format!("sqlite://{text}"))
-        };
-        Ok(DbUrl { backend, url })
-    }
-
-    /// Which database.
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
-    /// The full URL, password included: for the driver only, never for output.
-    pub fn expose(&self) -> &str {
-        &self.url
-    }
-}
-
-impl fmt::Debug for DbUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DbUrl")
-            .field("backend", &self.backend)
-            .field("url", &redact(&self.url))
-            .finish()
-    }
-}
-
-impl fmt::Display for DbUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&redact(&self.url))
-    }
-}
-
-/// `postgres://user:secret@host/db?password=x` -> `postgres://user:***@host/db?password=***`.
-fn redact(url: &str) -> String {
-    let mut out = url.to_owned();
-    if let Some(scheme_end) = out.find("://") {
-        let rest = scheme_end + 3;
-        let authority_end = out[rest..].find(['/', '?']).map_or(out.len(), |i| rest + i);
-        if let Some(at) = out[rest..authority_end].rfind('@') {
-            let userinfo = &out[rest..rest + at];
-            if let Some(colon) = userinfo.find(':') {
-                out.replace_range(rest + colon + 1..rest + at, "***");
-            }
-        }
-    }
-    if let Some(query_start) = out.find('?') {
-        let (base, query) = out.split_at(query_start + 1);
-        let query: Vec<String> = query
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
-                _ => pair.to_owned(),
-            })
-            .collect();
-        out = format!("{base}{}", query.join("&"));
-    }
-    out
-}
-
 /// Connects to the database, creating a SQLite file if needed, and runs its migrations.
 pub async fn open(url: &DbUrl) -> Result<Arc<dyn Store>, StoreError> {
     let store: Arc<dyn Store> = match url.backend() {
@@ -530,146 +445,4 @@ fn random_hex(n: usize) -> String {
 
 fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn database_urls_never_show_their_password() {
-        let url = DbUrl::parse("postgres://checker:s3cret@db.example:5432/checker").unwrap();
-        assert_eq!(url.backend(), Backend::Postgres);
-        assert_eq!(
-            url.to_string(),
-            "postgres://checker:***@db.example:5432/checker"
-        );
-        assert!(!format!("{url:?}").contains("s3cret"));
-        assert!(url.expose().contains("s3cret"));
-        let url = DbUrl::parse("postgresql://u@h/db?sslmode=disable&password=hunter2").unwrap();
-        assert_eq!(
-            url.to_string(),
-            "postgresql://u@h/db?sslmode=disable&password=***"
-        );
-        let url = DbUrl::parse("postgres://u:p%40ss@h/db").unwrap();
-        assert_eq!(url.to_string(), "postgres://u:***@h/db");
-    }
-
-    #[test]
-    fn plain_paths_are_sqlite_files() {
-        let url = DbUrl::parse("data/checker.db").unwrap();
-        assert_eq!(url.backend(), Backend::Sqlite);
-        assert_eq!(url.expose(), "sqlite://data/checker.db");
-        assert!(DbUrl::parse("mysql://x").is_err());
-        assert!(
-            DbUrl::parse("mysql://u:pw@x")
-                .unwrap_err()
-                .to_string()
-                .contains("***")
-        );
-    }
-}
-
-#[cfg(test)]
-mod queue_tests {
-    use super::*;
-
-    fn graded(score: f64) -> Outcome {
-        Outcome::Graded(GradedResult {
-            score,
-            bonus: 0.0,
-            passed: score == 100.0,
-            duration_ms: 10,
-            spec_version: "v1".into(),
-            report: "{}".into(),
-            verdicts: vec![("passed".into(), 1)],
-            graded_by: "test".into(),
-        })
-    }
-
-    async fn submit(store: &dyn Store, user: i64) -> i64 {
-        store
-            .add_submission(&NewSubmission {
-                user_id: user,
-                project_id: "p".into(),
-                spec_version: "v1".into(),
-                source: "upload".into(),
-                files: vec![("a.js".into(), b"1".to_vec())],
-            })
-            .await
-            .unwrap()
-    }
-
-    #[tokio::test]
-    async fn leases_expire_and_only_their_holder_finishes() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = DbUrl::parse(&dir.path().join("q.db").display().to_string()).unwrap();
-        let store = open(&url).await.unwrap();
-        let user = store.add_user("ada", Role::Learner, "hash").await.unwrap();
-        assert!(matches!(
-            store.add_user("ada", Role::Learner, "hash").await,
-            Err(StoreError::Conflict(_))
-        ));
-        let first = submit(&*store, user.id).await;
-        let second = submit(&*store, user.id).await;
-        assert_eq!(
-            store.submission_files(first).await.unwrap(),
-            [("a.js".to_owned(), b"1".to_vec())]
-        );
-
-        let lease = Duration::from_millis(300);
-        let a = store.claim("a", lease).await.unwrap().unwrap();
-        let b = store.claim("b", lease).await.unwrap().unwrap();
-        assert_eq!((a.id, a.attempt, b.id), (first, 1, second));
-        assert!(store.claim("c", lease).await.unwrap().is_none());
-        assert!(store.renew(&b, lease).await.unwrap());
-
-        // a's lease runs out: the job is claimed again, and a can no longer finish it.
-        tokio::time::sleep(Duration::from_millis(350)).await;
-        let c = store.claim("c", lease).await.unwrap().unwrap();
-        assert_eq!((c.id, c.attempt), (first, 2));
-        assert!(!store.finish(&a, &graded(100.0)).await.unwrap());
-        assert!(!store.renew(&a, lease).await.unwrap());
-
-        // Finished out of order: latest follows the newer submission, best the higher score.
-        // b's lease ran out too, but nobody took its job: b may still finish it.
-        assert!(store.finish(&b, &graded(50.0)).await.unwrap());
-        assert!(store.finish(&c, &graded(100.0)).await.unwrap());
-        let scores = store.scores(Some(user.id)).await.unwrap();
-        assert_eq!(scores.len(), 1);
-        let score = &scores[0];
-        assert_eq!((score.best_score, score.best_submission), (100.0, first));
-        assert_eq!(
-            (score.latest_score, score.latest_submission),
-            (50.0, second)
-        );
-        assert_eq!(score.graded, 2);
-        let record = store.submission(first).await.unwrap().unwrap();
-        assert_eq!((record.status, record.attempts), (Status::Graded, 2));
-
-        // A refunded release does not count as an attempt.
-        let third = submit(&*store, user.id).await;
-        let job = store.claim("d", lease).await.unwrap().unwrap();
-        assert_eq!(job.id, third);
-        assert!(
-            store
-                .release(&job, Duration::ZERO, "stopping", true)
-                .await
-                .unwrap()
-        );
-        let again = store.claim("d", lease).await.unwrap().unwrap();
-        assert_eq!((again.id, again.attempt), (third, 1));
-        let failed = Outcome::Failed {
-            error: "the platform failed".into(),
-            report: None,
-        };
-        assert!(store.finish(&again, &failed).await.unwrap());
-        let record = store.submission(third).await.unwrap().unwrap();
-        assert_eq!(record.status, Status::Failed);
-        assert!(record.result.is_none());
-        assert_eq!(store.scores(Some(user.id)).await.unwrap()[0].graded, 2);
-        let stats = store.stats().await.unwrap();
-        assert_eq!(stats.graded, 2);
-        assert_eq!(stats.verdicts, [("passed".to_owned(), 2)]);
-    }
 }
