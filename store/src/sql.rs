@@ -413,10 +413,11 @@ where
 
     async fn stats(&self) -> Result<Stats, StoreError> {
         let mut stats = Stats::default();
-        let statuses =
-            sqlx::query("SELECT status, COUNT(*) AS n FROM submissions GROUP BY status ORDER BY status")
-                .fetch_all(&self.reader)
-                .await?;
+        let statuses = sqlx::query(
+            "SELECT status, COUNT(*) AS n FROM submissions GROUP BY status ORDER BY status",
+        )
+        .fetch_all(&self.reader)
+        .await?;
         for row in statuses {
             stats
                 .by_status

@@ -1,0 +1,238 @@
+//! Both backends' migrations build the same schema: tables, columns (with equivalent types and
+//! nullability), primary keys and indexes, read back from each database's own catalogue.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sqlx::{Connection, PgConnection, Row, SqliteConnection};
+
+use crate::support::TestDb;
+
+/// A column: its name, its kind of type, whether it may be NULL.
+type Column = (String, &'static str, bool);
+
+/// An index: its table, its columns in order, whether it is unique.
+type IndexShape = (String, Vec<String>, bool);
+
+#[derive(Debug, Default, PartialEq)]
+struct Schema {
+    /// Columns of each table, in their declared order.
+    tables: BTreeMap<String, Vec<Column>>,
+    /// Primary key columns of each table, in key order.
+    primary_keys: BTreeMap<String, Vec<String>>,
+    /// Indexes made by `CREATE INDEX`, by name.
+    named_indexes: BTreeMap<String, IndexShape>,
+    /// Indexes made by `UNIQUE` constraints (their names are the database's own).
+    unique_constraints: BTreeSet<IndexShape>,
+    /// Migrations applied.
+    migrations: Vec<i64>,
+}
+
+/// The kind of a declared type, so SQLite's and PostgreSQL's names of it compare equal.
+fn kind(declared: &str) -> &'static str {
+    match declared.to_ascii_lowercase().as_str() {
+        "integer" | "bigint" => "integer",
+        "text" => "text",
+        "real" | "double precision" => "float",
+        "blob" | "bytea" => "bytes",
+        "boolean" => "boolean",
+        other => panic!("a column type the store does not use: {other}"),
+    }
+}
+
+async fn sqlite_schema(db: &TestDb) -> Schema {
+    let mut conn = SqliteConnection::connect(db.url.expose()).await.unwrap();
+    let mut schema = Schema::default();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table'
+            AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    for table in tables {
+        let columns = sqlx::query(
+            "SELECT name, type, \"notnull\", pk FROM pragma_table_info($1) ORDER BY cid",
+        )
+        .bind(&table)
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        let mut key: Vec<(i64, String)> = Vec::new();
+        let mut shaped = Vec::new();
+        for column in columns {
+            let name: String = column.get("name");
+            let pk: i64 = column.get("pk");
+            let not_null: bool = column.get("notnull");
+            if pk > 0 {
+                key.push((pk, name.clone()));
+            }
+            // A primary key column is never NULL on PostgreSQL; SQLite's pragma reports it as
+            // nullable unless declared NOT NULL, so the key decides here.
+            shaped.push((name, kind(column.get("type")), !(not_null || pk > 0)));
+        }
+        key.sort();
+        schema.primary_keys.insert(
+            table.clone(),
+            key.into_iter().map(|(_, name)| name).collect(),
+        );
+        let indexes = sqlx::query("SELECT name, \"unique\", origin FROM pragma_index_list($1)")
+            .bind(&table)
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        for index in indexes {
+            let name: String = index.get("name");
+            let origin: String = index.get("origin");
+            let columns: Vec<String> =
+                sqlx::query_scalar("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
+                    .bind(&name)
+                    .fetch_all(&mut conn)
+                    .await
+                    .unwrap();
+            let shape = (table.clone(), columns, index.get::<bool, _>("unique"));
+            match origin.as_str() {
+                "c" => {
+                    schema.named_indexes.insert(name, shape);
+                }
+                "u" => {
+                    schema.unique_constraints.insert(shape);
+                }
+                // Primary keys are compared above.
+                _ => {}
+            }
+        }
+        schema.tables.insert(table, shaped);
+    }
+    schema.migrations =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    schema
+}
+
+async fn postgres_schema(db: &TestDb) -> Schema {
+    let mut conn = PgConnection::connect(db.url.expose()).await.unwrap();
+    let mut schema = Schema::default();
+    let columns = sqlx::query(
+        "SELECT table_name::text AS table_name, column_name::text AS column_name,
+            data_type::text AS data_type, is_nullable::text AS is_nullable
+        FROM information_schema.columns
+        WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'
+        ORDER BY table_name, ordinal_position",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    for column in columns {
+        let table: String = column.get("table_name");
+        let nullable = column.get::<String, _>("is_nullable") == "YES";
+        schema.tables.entry(table.clone()).or_default().push((
+            column.get("column_name"),
+            kind(column.get("data_type")),
+            nullable,
+        ));
+        schema.primary_keys.entry(table).or_default();
+    }
+    let keys = sqlx::query(
+        "SELECT k.table_name::text AS table_name, k.column_name::text AS column_name,
+            c.constraint_name::text AS constraint_name
+        FROM information_schema.table_constraints c
+        JOIN information_schema.key_column_usage k
+            ON k.constraint_name = c.constraint_name AND k.table_schema = c.table_schema
+        WHERE c.table_schema = 'public' AND c.constraint_type = 'PRIMARY KEY'
+            AND c.table_name <> '_sqlx_migrations'
+        ORDER BY k.table_name, k.ordinal_position",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let mut key_indexes = BTreeSet::new();
+    for key in keys {
+        let table: String = key.get("table_name");
+        schema
+            .primary_keys
+            .entry(table)
+            .or_default()
+            .push(key.get("column_name"));
+        key_indexes.insert(key.get::<String, _>("constraint_name"));
+    }
+    let unique_constraints: BTreeSet<String> = sqlx::query_scalar(
+        "SELECT constraint_name::text FROM information_schema.table_constraints
+        WHERE table_schema = 'public' AND constraint_type = 'UNIQUE'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    let indexes = sqlx::query(
+        "SELECT tablename::text AS tablename, indexname::text AS indexname, indexdef
+        FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_sqlx_migrations'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    for index in indexes {
+        let name: String = index.get("indexname");
+        if key_indexes.contains(&name) {
+            continue;
+        }
+        // `CREATE [UNIQUE] INDEX name ON public.table USING btree (a, b)`: the store indexes
+        // plain columns only.
+        let definition: String = index.get("indexdef");
+        let columns = definition
+            .rsplit_once('(')
+            .and_then(|(_, list)| list.strip_suffix(')'))
+            .unwrap_or_else(|| panic!("an index over plain columns: {definition}"))
+            .split(", ")
+            .map(str::to_owned)
+            .collect();
+        let unique = definition.starts_with("CREATE UNIQUE INDEX");
+        let shape = (index.get("tablename"), columns, unique);
+        if unique_constraints.contains(&name) {
+            schema.unique_constraints.insert(shape);
+        } else {
+            schema.named_indexes.insert(name, shape);
+        }
+    }
+    schema.migrations =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    schema
+}
+
+#[tokio::test]
+async fn both_backends_migrate_to_the_same_schema() {
+    let sqlite = TestDb::sqlite();
+    store::open(&sqlite.url).await.unwrap();
+    let lite = sqlite_schema(&sqlite).await;
+    // The reading above must have found the schema, not an empty database.
+    assert!(lite.tables.contains_key("submissions") && lite.named_indexes.len() >= 5);
+    assert!(lite.unique_constraints.len() >= 3);
+
+    let Some(postgres) = TestDb::postgres("schema").await else {
+        return;
+    };
+    store::open(&postgres.url).await.unwrap();
+    let pg = postgres_schema(&postgres).await;
+    postgres.remove().await;
+
+    assert_eq!(
+        lite.tables.keys().collect::<Vec<_>>(),
+        pg.tables.keys().collect::<Vec<_>>(),
+        "tables"
+    );
+    for (table, columns) in &lite.tables {
+        assert_eq!(columns, &pg.tables[table], "columns of {table}");
+    }
+    assert_eq!(lite.primary_keys, pg.primary_keys, "primary keys");
+    assert_eq!(lite.named_indexes, pg.named_indexes, "indexes");
+    assert_eq!(
+        lite.unique_constraints, pg.unique_constraints,
+        "unique constraints"
+    );
+    assert_eq!(lite.migrations, pg.migrations, "migrations applied");
+}
