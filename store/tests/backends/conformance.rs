@@ -127,7 +127,10 @@ async fn submissions_keep_their_files_and_projects_their_versions() {
             learner_files: vec!["a.js".into()],
         };
         // Known versions are kept as they are: recording twice is no error.
-        store.record_projects(&[version.clone()]).await.unwrap();
+        store
+            .record_projects(std::slice::from_ref(&version))
+            .await
+            .unwrap();
         store.record_projects(&[version]).await.unwrap();
 
         let ada = store.add_user("ada", Role::Learner, "h").await.unwrap();
