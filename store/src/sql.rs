@@ -55,7 +55,7 @@ pub(crate) async fn insert_submission<D: Dialect>(
 where
     for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
     for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
-    usize: ColumnIndex<D::Row>,
+    for<'a> &'a str: ColumnIndex<D::Row>,
     for<'q> i64: Encode<'q, D> + Decode<'q, D> + Type<D>,
     for<'q> String: Encode<'q, D> + Type<D>,
     for<'q> Vec<u8>: Encode<'q, D> + Type<D>,
@@ -72,7 +72,7 @@ where
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await?;
-    let id: i64 = row.try_get(0)?;
+    let id: i64 = row.try_get("id")?;
     for (path, contents) in &submission.files {
         sqlx::query(
             "INSERT INTO submission_files (submission_id, path, contents) VALUES ($1, $2, $3)",
@@ -113,7 +113,7 @@ fn grading_histogram_sql() -> String {
         .map(|bound| {
             format!(
                 "CAST(COALESCE(SUM(CASE WHEN r.duration_ms <= {bound} THEN 1 ELSE 0 END), 0) \
-                 AS BIGINT)"
+                 AS BIGINT) AS le_{bound}"
             )
         })
         .collect();
@@ -165,7 +165,6 @@ where
     for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
     for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
     for<'a> &'a str: ColumnIndex<D::Row>,
-    usize: ColumnIndex<D::Row>,
     for<'q> i64: Encode<'q, D> + Decode<'q, D> + Type<D>,
     for<'q> f64: Encode<'q, D> + Decode<'q, D> + Type<D>,
     for<'q> bool: Encode<'q, D> + Decode<'q, D> + Type<D>,
@@ -228,7 +227,7 @@ where
             e => StoreError::Database(e),
         })?;
         Ok(User {
-            id: row.try_get(0)?,
+            id: row.try_get("id")?,
             name: name.to_owned(),
             role,
         })
@@ -427,8 +426,9 @@ where
         let row = sqlx::query(&histogram).fetch_one(&self.reader).await?;
         stats.graded = row.try_get("n")?;
         stats.grading_ms_sum = row.try_get("total")?;
-        for (i, bound) in GRADING_BUCKETS_MS.iter().enumerate() {
-            stats.grading_buckets.push((*bound, row.try_get(i + 2)?));
+        for bound in GRADING_BUCKETS_MS {
+            let count = row.try_get(format!("le_{bound}").as_str())?;
+            stats.grading_buckets.push((bound, count));
         }
         let verdicts = sqlx::query("SELECT verdict, count FROM verdict_counts ORDER BY verdict")
             .fetch_all(&self.reader)
