@@ -1,5 +1,6 @@
 //! Both backends' migrations build the same schema: tables, columns (with equivalent types and
-//! nullability), primary keys and indexes, read back from each database's own catalogue.
+//! nullability), primary keys, foreign keys and indexes, read back from each database's own
+//! catalogue. (Defaults and CHECK constraints are not compared.)
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,6 +14,9 @@ type Column = (String, &'static str, bool);
 /// An index: its table, its columns in order, whether it is unique.
 type IndexShape = (String, Vec<String>, bool);
 
+/// A foreign key: table, column, referenced table, referenced column, what a delete does.
+type ForeignKey = (String, String, String, String, String);
+
 #[derive(Debug, Default, PartialEq)]
 struct Schema {
     /// Columns of each table, in their declared order.
@@ -23,6 +27,8 @@ struct Schema {
     named_indexes: BTreeMap<String, IndexShape>,
     /// Indexes made by `UNIQUE` constraints (their names are the database's own).
     unique_constraints: BTreeSet<IndexShape>,
+    /// Foreign keys.
+    foreign_keys: BTreeSet<ForeignKey>,
     /// Migrations applied.
     migrations: Vec<i64>,
 }
@@ -100,6 +106,22 @@ async fn sqlite_schema(db: &TestDb) -> Schema {
                 // Primary keys are compared above.
                 _ => {}
             }
+        }
+        let keys = sqlx::query(
+            "SELECT \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list($1)",
+        )
+        .bind(&table)
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        for key in keys {
+            schema.foreign_keys.insert((
+                table.clone(),
+                key.get("from"),
+                key.get("table"),
+                key.get("to"),
+                key.get("on_delete"),
+            ));
         }
         schema.tables.insert(table, shaped);
     }
@@ -196,6 +218,29 @@ async fn postgres_schema(db: &TestDb) -> Schema {
             schema.named_indexes.insert(name, shape);
         }
     }
+    let keys = sqlx::query(
+        "SELECT k.table_name::text AS table_name, k.column_name::text AS column_name,
+            c.table_name::text AS ref_table, c.column_name::text AS ref_column,
+            r.delete_rule::text AS delete_rule
+        FROM information_schema.referential_constraints r
+        JOIN information_schema.key_column_usage k
+            ON k.constraint_name = r.constraint_name AND k.constraint_schema = r.constraint_schema
+        JOIN information_schema.constraint_column_usage c
+            ON c.constraint_name = r.constraint_name AND c.constraint_schema = r.constraint_schema
+        WHERE r.constraint_schema = 'public'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    for key in keys {
+        schema.foreign_keys.insert((
+            key.get("table_name"),
+            key.get("column_name"),
+            key.get("ref_table"),
+            key.get("ref_column"),
+            key.get("delete_rule"),
+        ));
+    }
     schema.migrations =
         sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
             .fetch_all(&mut conn)
@@ -211,7 +256,7 @@ async fn both_backends_migrate_to_the_same_schema() {
     let lite = sqlite_schema(&sqlite).await;
     // The reading above must have found the schema, not an empty database.
     assert!(lite.tables.contains_key("submissions") && lite.named_indexes.len() >= 5);
-    assert!(lite.unique_constraints.len() >= 3);
+    assert!(lite.unique_constraints.len() >= 3 && lite.foreign_keys.len() >= 10);
 
     let Some(postgres) = TestDb::postgres("schema").await else {
         return;
@@ -234,5 +279,6 @@ async fn both_backends_migrate_to_the_same_schema() {
         lite.unique_constraints, pg.unique_constraints,
         "unique constraints"
     );
+    assert_eq!(lite.foreign_keys, pg.foreign_keys, "foreign keys");
     assert_eq!(lite.migrations, pg.migrations, "migrations applied");
 }
