@@ -20,9 +20,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
-use crate::auth::{ApiToken, AuthUser, verify_password};
+use crate::auth::{ApiToken, AuthUser};
 use crate::curriculum::Curriculum;
 use crate::error::ApiError;
+use crate::signin::{PeerAddr, SignInError};
 use store::{NewSubmission, Status, Store, SubmissionRecord, User, now_ms};
 
 /// How many submissions one user may make in a window of time.
@@ -60,6 +61,8 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     /// Git sources and push webhooks (off until the operator allows a host).
     pub git: Arc<crate::git::GitConfig>,
+    /// Bounds the cost of sign-ins (API and dashboard share it).
+    pub sign_in: Arc<crate::signin::SignInGuard>,
 }
 
 impl AppState {
@@ -73,6 +76,7 @@ impl AppState {
             login_token_lifetime: Duration::from_secs(90 * 24 * 3600),
             wake: Arc::new(Notify::new()),
             git: Arc::new(crate::git::GitConfig::default()),
+            sign_in: Arc::new(crate::signin::SignInGuard::default()),
         }
     }
 }
@@ -136,20 +140,32 @@ struct Login {
 
 async fn login(
     State(state): State<AppState>,
+    PeerAddr(peer): PeerAddr,
     Json(login): Json<Login>,
 ) -> Result<Json<Value>, ApiError> {
-    let wrong = || {
-        ApiError::unauthorized(
-            "wrong name or password",
-            "check both; an operator adds users with `checker user add`",
-        )
-    };
-    let Some((user, hash)) = state.store.user_with_password(&login.name).await? else {
-        return Err(wrong());
-    };
-    if !verify_password(login.password, hash).await {
-        return Err(wrong());
-    }
+    let user = state
+        .sign_in
+        .sign_in(state.store.as_ref(), &login.name, login.password, peer)
+        .await
+        .map_err(|error| match error {
+            SignInError::Wrong => ApiError::unauthorized(
+                "wrong name or password",
+                "check both; an operator adds users with `checker user add`",
+            ),
+            SignInError::Throttled { retry_after } => ApiError::retry_after(
+                StatusCode::TOO_MANY_REQUESTS,
+                error.to_string(),
+                "wait before trying again; every failed attempt doubles the wait",
+                retry_after,
+            ),
+            SignInError::Busy { retry_after } => ApiError::retry_after(
+                StatusCode::SERVICE_UNAVAILABLE,
+                error.to_string(),
+                "try again in a moment",
+                retry_after,
+            ),
+            SignInError::Store(error) => ApiError::from(error),
+        })?;
     let token = ApiToken::generate();
     let expires_at = now_ms() + state.login_token_lifetime.as_millis() as i64;
     state

@@ -83,6 +83,19 @@ impl ApiError {
         }
     }
 
+    /// `status` (429 or 503) with `Retry-After`, for callers that should simply wait.
+    pub fn retry_after(
+        status: StatusCode,
+        error: impl Into<String>,
+        hint: impl Into<String>,
+        retry_after: Duration,
+    ) -> Self {
+        ApiError {
+            retry_after: Some(Duration::from_secs(retry_after.as_secs().max(1))),
+            ..Self::new(status, error, hint)
+        }
+    }
+
     /// 500: the platform failed. The detail is logged; the client gets a generic message.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         tracing::error!("internal error: {detail}");

@@ -29,6 +29,7 @@ pub mod error;
 pub mod git;
 mod metrics;
 mod openapi;
+pub mod signin;
 pub mod worker;
 
 pub use curriculum::Curriculum;
@@ -79,7 +80,9 @@ pub async fn serve(
         listener,
         api::app(state.clone())
             .merge(dashboard::router(state.clone()))
-            .merge(git::router(state)),
+            .merge(git::router(state))
+            // The caller's address feeds the sign-in throttle.
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(async move {
         let _ = graceful.wait_for(|stop| *stop).await;

@@ -342,7 +342,7 @@ pub(crate) async fn submission(
         dl.facts {
             dt { "Learner" } dd {
                 @if viewer.user.role.reads_everything() {
-                    a href=(format!("/learners/{}", view::url_encode(&record.user_name))) { (record.user_name) }
+                    a href=(format!("/learners/{}", view::segment(&record.user_name))) { (record.user_name) }
                 } @else { (record.user_name) }
             }
             dt { "Submitted" } dd { (date(record.created_at)) }
@@ -547,7 +547,7 @@ pub(crate) async fn class(
                         tr.summary {
                             th scope="row" { "Class mean · checks failed most" }
                             @for (i, (id, _)) in grid.columns.iter().enumerate() {
-                                td { a href=(format!("/class/projects/{}", view::url_encode(id))) {
+                                td { a href=(format!("/class/projects/{}", view::segment(id))) {
                                     @if let Some(mean) = means[i] { (percent((mean * 10.0).round() / 10.0)) } @else { "–" }
                                 } }
                             }
@@ -557,7 +557,7 @@ pub(crate) async fn class(
                     tbody {
                         @for row in &grid.rows {
                             tr {
-                                th scope="row" { a href=(format!("/learners/{}", view::url_encode(&row.name))) { (row.name) } }
+                                th scope="row" { a href=(format!("/learners/{}", view::segment(&row.name))) { (row.name) } }
                                 @for cell in &row.cells {
                                     @match cell {
                                         Some(best) => td class=(cell_class(*best)) { (checker::report::format_percent(*best)) },

@@ -16,7 +16,8 @@ use serde::Deserialize;
 
 use super::{PageError, view};
 use crate::api::AppState;
-use crate::auth::{ApiToken, random_hex, verify_password};
+use crate::auth::{ApiToken, random_hex};
+use crate::signin::{PeerAddr, SignInError};
 use store::{User, now_ms};
 
 /// The session cookie.
@@ -130,11 +131,21 @@ pub(crate) fn same_secret(a: &str, b: &str) -> bool {
 }
 
 /// Where to go after signing in: only a path of this site.
+/// Where to go after signing in: only a clean path of this site. Browsers drop tabs and
+/// newlines from a `Location` and read `\\` as `/`, so anything beyond the characters a URL
+/// path and query may hold is refused rather than cleaned (`/\t/evil.example` would become
+/// `//evil.example`, another site).
 fn safe_next(next: Option<&str>) -> String {
+    let clean = |next: &str| {
+        next.starts_with('/')
+            && !next.starts_with("//")
+            && next.len() <= 2048
+            && next
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?%".contains(&b))
+    };
     match next {
-        Some(next) if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') => {
-            next.to_owned()
-        }
+        Some(next) if clean(next) => next.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -194,6 +205,7 @@ pub(crate) struct LoginForm {
 /// `POST /login`: checks the password and starts a session.
 pub(crate) async fn login(
     State(state): State<AppState>,
+    PeerAddr(peer): PeerAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
@@ -202,18 +214,43 @@ pub(crate) async fn login(
         return Err(PageError::Csrf);
     }
     let next = safe_next(form.next.as_deref());
-    let found = state.store.user_with_password(form.name.trim()).await?;
-    let user = match found {
-        Some((user, hash)) if verify_password(form.password, hash.clone()).await => user,
-        _ => {
-            return Ok(login_page(
-                &headers,
-                &next,
-                Some(
-                    "Wrong name or password. Check both; an operator adds users with `checker user add`.",
-                ),
-                StatusCode::UNAUTHORIZED,
-            ));
+    let problem = match state
+        .sign_in
+        .sign_in(state.store.as_ref(), form.name.trim(), form.password, peer)
+        .await
+    {
+        Ok(user) => Ok(user),
+        Err(SignInError::Wrong) => Err((
+            StatusCode::UNAUTHORIZED,
+            "Wrong name or password. Check both; an operator adds users with `checker user add`."
+                .to_owned(),
+            None,
+        )),
+        Err(
+            error @ (SignInError::Throttled { retry_after } | SignInError::Busy { retry_after }),
+        ) => {
+            let status = if matches!(error, SignInError::Busy { .. }) {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            };
+            Err((
+                status,
+                format!("{}.", capitalized(&error.to_string())),
+                Some(retry_after),
+            ))
+        }
+        Err(SignInError::Store(error)) => return Err(error.into()),
+    };
+    let user = match problem {
+        Ok(user) => user,
+        Err((status, text, retry_after)) => {
+            let mut page = login_page(&headers, &next, Some(&text), status);
+            if let Some(wait) = retry_after {
+                page.headers_mut()
+                    .insert(header::RETRY_AFTER, wait.as_secs().max(1).into());
+            }
+            return Ok(page);
         }
     };
     let token = ApiToken::generate();
@@ -238,6 +275,14 @@ pub(crate) async fn login(
             set_cookie(LOGIN_CSRF_COOKIE, "", Duration::ZERO, "Strict", secure),
         ],
     ))
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[derive(Deserialize)]
@@ -294,9 +339,20 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
         assert_eq!(safe_next(Some("/class?sort=name")), "/class?sort=name");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", ""] {
-            assert_eq!(safe_next(Some(bad)), "/");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/x",
+            "/ /evil.example",
+            "/caf\u{e9}",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
         }
+        assert_eq!(safe_next(Some("/%09/evil.example")), "/%09/evil.example");
         assert_eq!(safe_next(None), "/");
     }
 

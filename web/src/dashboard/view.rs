@@ -2,6 +2,7 @@
 //! rendering of a grading report. Text is escaped by maud; nothing here writes raw HTML.
 
 use axum::http::StatusCode;
+use checker::report::terminal::visible;
 use checker::report::{CheckReport, Report, TaskReport, Verdict, format_percent};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
@@ -184,6 +185,12 @@ pub(crate) fn millis(ms: u64) -> String {
     }
 }
 
+/// Percent-encodes a path segment: like [`url_encode`], and `/` too, so a name holding one
+/// stays one segment (`/learners/{name}`).
+pub(crate) fn segment(text: &str) -> String {
+    url_encode(text).replace('/', "%2F")
+}
+
 /// Percent-encodes a query value.
 pub(crate) fn url_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -258,7 +265,7 @@ fn check_item(check: &CheckReport) -> Markup {
                 p.limit { "Limit hit: " (limit) }
             }
             @if let Some(reason) = &check.reason {
-                p.reason { (reason) }
+                p.reason { (visible_lines(reason)) }
             }
             @if let Some(message) = &check.message {
                 p.hint { "Hint: " (message) }
@@ -272,17 +279,24 @@ fn check_item(check: &CheckReport) -> Markup {
                 (diff_block(diff))
             } @else if check.verdict != Verdict::Passed {
                 @if let Some(expected) = &check.expected {
-                    details { summary { "Expected output" } pre { (expected) } }
+                    details { summary { "Expected output" } pre { (visible_lines(expected)) } }
                 }
                 @if let Some(actual) = &check.actual {
-                    details { summary { "Your output" } pre { (actual) } }
+                    details { summary { "Your output" } pre { (visible_lines(actual)) } }
                 }
             }
             @if let Some(stderr) = check.stderr.as_ref().filter(|s| !s.is_empty()) {
-                details { summary { "Standard error" } pre { (stderr) } }
+                details { summary { "Standard error" } pre { (visible_lines(stderr)) } }
             }
         }
     }
+}
+
+/// Learner output with control characters and bidirectional overrides shown as visible
+/// escapes, as the terminal report does: in a page they could reorder what an instructor reads
+/// (a diff that seems to pass) or hide text. Line breaks stay line breaks.
+fn visible_lines(text: &str) -> String {
+    text.split('\n').map(visible).collect::<Vec<_>>().join("\n")
 }
 
 /// A unified diff, each line marked by its sign (and colored by the stylesheet).
@@ -303,7 +317,7 @@ fn diff_block(diff: &str) -> Markup {
                     } else {
                         "d-same"
                     };
-                    span class=(class) { (line) } (PreEscaped("\n"))
+                    span class=(class) { (visible(line)) } (PreEscaped("\n"))
                 }
             }
         }
@@ -319,6 +333,14 @@ mod tests {
         assert_eq!(date_text(0).0, "1970-01-01 00:00 UTC");
         assert_eq!(date_text(1_772_150_400_000).1, "2026-02-27T00:00:00Z");
         assert_eq!(date_text(951_782_400_000).0, "2000-02-29 00:00 UTC");
+    }
+
+    #[test]
+    fn learner_control_and_bidi_characters_are_shown_not_obeyed() {
+        let shown = visible_lines("ok\u{202E}dessap\nline\x1b[2J\r");
+        assert_eq!(shown, "ok\\u{202e}dessap\nline\\x1b[2J\\x0d");
+        let names = segment("a/b c");
+        assert_eq!(names, "a%2Fb%20c", "a name with `/` stays one path segment");
     }
 
     #[test]

@@ -53,14 +53,43 @@ impl CallbackConfig {
     }
 }
 
-/// The URL a callback goes to.
+/// The URL a callback goes to. Placeholders are filled in one pass, each value
+/// percent-encoded: a learner's name can neither add a path, a query nor another placeholder.
 fn render(template: &str, callback: &Callback) -> String {
-    template
-        .replace("{commit}", &callback.source.commit)
-        .replace("{project}", &callback.project_id)
-        .replace("{submission}", &callback.submission_id.to_string())
-        .replace("{user}", &callback.user)
-        .replace("{status}", &callback.status)
+    const SAFE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    let mut url = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        url.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let value = after.find('}').and_then(|close| {
+            let value = match &after[1..close] {
+                "commit" => callback.source.commit.clone(),
+                "project" => callback.project_id.clone(),
+                "submission" => callback.submission_id.to_string(),
+                "user" => callback.user.clone(),
+                "status" => callback.status.clone(),
+                _ => return None,
+            };
+            Some((value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                url.extend(percent_encoding::utf8_percent_encode(&value, SAFE));
+                rest = &after[close + 1..];
+            }
+            None => {
+                url.push('{');
+                rest = &after[1..];
+            }
+        }
+    }
+    url.push_str(rest);
+    url
 }
 
 /// Sends due callbacks until `stop` turns true.
@@ -191,6 +220,35 @@ async fn send(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_filled_once_and_encoded() {
+        let callback = Callback {
+            submission_id: 7,
+            attempts: 0,
+            next_at: 0,
+            user: "eve/../admin?x={status}#".into(),
+            project_id: "p1".into(),
+            status: "graded".into(),
+            score: None,
+            bonus: None,
+            passed: None,
+            error: None,
+            source: store::git::GitSource {
+                url: String::new(),
+                rev: "HEAD".into(),
+                commit: "abc123".into(),
+                dir: None,
+            },
+        };
+        assert_eq!(
+            render(
+                "https://ci/{commit}/{user}?p={project}&s={status}&{other}",
+                &callback
+            ),
+            "https://ci/abc123/eve%2F..%2Fadmin%3Fx%3D%7Bstatus%7D%23?p=p1&s=graded&{other}"
+        );
+    }
 
     #[test]
     fn backoff_doubles_up_to_its_bound() {

@@ -22,7 +22,7 @@ pub enum UrlError {
     },
     /// Characters git could take for options or that have no place in a URL.
     #[error(
-        "the git URL holds characters that are not allowed (spaces, control characters, or a leading `-`)"
+        "the git URL holds characters that are not allowed (spaces, control characters, `?`, `#`, `\\`, or a leading `-`)"
     )]
     Characters,
     /// A revision that is not a plain branch, tag or commit name.
@@ -50,40 +50,61 @@ impl GitUrl {
             return Err(UrlError::Characters);
         }
         let refused = || UrlError::Transport(redact(text));
-        let (authority, path) = if let Some((scheme, rest)) = text.split_once("://") {
-            if !matches!(
-                scheme.to_ascii_lowercase().as_str(),
-                "git" | "http" | "https" | "ssh"
-            ) {
+        // What is checked must be exactly what git's transports will dial: a URL is parsed
+        // the way curl and git split it (WHATWG rules end the authority at `/`, `?`, `#` and
+        // `\`), and anything that could make two parsers disagree is refused outright.
+        if text.contains(['?', '#', '\\']) {
+            return Err(UrlError::Characters);
+        }
+        let (url, host, port, path, scheme) = if let Some((scheme, _)) = text.split_once("://") {
+            let scheme = scheme.to_ascii_lowercase();
+            if !matches!(scheme.as_str(), "git" | "http" | "https" | "ssh") {
                 return Err(refused());
             }
-            match rest.find('/') {
-                Some(slash) => (&rest[..slash], &rest[slash..]),
+            let parsed = url::Url::parse(text).map_err(|_| refused())?;
+            let host = match parsed.host() {
+                Some(url::Host::Domain(domain)) => domain.to_owned(),
+                Some(url::Host::Ipv4(ip)) => ip.to_string(),
+                Some(url::Host::Ipv6(ip)) => format!("[{ip}]"),
                 None => return Err(refused()),
-            }
+            };
+            // The URL crate leaves out http's and https's default ports; leave out git's and
+            // ssh's too, so `host:443` and `host` are one repository.
+            let port = parsed
+                .port()
+                .filter(|&port| Some(port) != default_port(&scheme));
+            let path = parsed.path().to_owned();
+            (parsed.as_str().to_owned(), host, port, path, scheme)
         } else if let Some((user_host, path)) = text.split_once(':')
-            && user_host.contains('@')
-            && !user_host.contains('/')
+            && let Some((user, host)) = user_host.rsplit_once('@')
+            && !user.is_empty()
+            && !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
             && !path.starts_with(':')
         {
-            // scp-like ssh: user@host:path
-            (user_host, path)
+            // scp-like ssh: user@host:path (no port can be given in this form)
+            (
+                text.to_owned(),
+                host.to_owned(),
+                None,
+                path.to_owned(),
+                "ssh".to_owned(),
+            )
         } else {
             return Err(refused());
         };
-        let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-        let (host, port) = match host_port.rsplit_once(':') {
-            Some((host, "")) => (host, None),
-            Some((host, port)) => (host, Some(port.parse::<u16>().map_err(|_| refused())?)),
-            None => (host_port, None),
-        };
         let host = host.to_ascii_lowercase();
-        if host.is_empty() || path.trim_matches('/').is_empty() || path.contains("..") {
+        // `..` is judged on the text as given: the URL parser would quietly resolve it away.
+        let dot_dot = text.contains("..") || text.to_ascii_lowercase().contains("%2e");
+        if host.is_empty() || path.trim_matches('/').is_empty() || dot_dot {
             return Err(refused());
         }
+        let dialed = port.or(default_port(&scheme));
         let on_list = allowed.iter().any(|entry| {
             let entry = entry.trim().to_ascii_lowercase();
-            entry == host || port.is_some_and(|p| entry == format!("{host}:{p}"))
+            entry == host || dialed.is_some_and(|p| entry == format!("{host}:{p}"))
         });
         if !on_list {
             return Err(UrlError::Host {
@@ -97,10 +118,10 @@ impl GitUrl {
             });
         }
         Ok(GitUrl {
-            url: text.to_owned(),
+            url,
             host,
             port,
-            path: path.to_owned(),
+            path,
         })
     }
 
@@ -132,6 +153,17 @@ impl GitUrl {
     /// `host/path` in lower case, without `.git` or a trailing `/`.
     pub fn key(&self) -> String {
         repo_key(&self.host, self.port, &self.path)
+    }
+}
+
+/// The port a transport uses when the URL names none.
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" => Some(80),
+        "https" => Some(443),
+        "git" => Some(9418),
+        "ssh" => Some(22),
+        _ => None,
     }
 }
 
@@ -257,13 +289,41 @@ mod tests {
             Err(UrlError::Host { .. })
         ));
         let url = GitUrl::parse("git://127.0.0.1:9418/a.git", &allowed()).unwrap();
-        assert_eq!(url.key(), "127.0.0.1:9418/a");
+        // git's default port is left out of the key, as https's 443 is.
+        assert_eq!(url.key(), "127.0.0.1/a");
         let a = GitUrl::parse("https://github.com/Ada/Repo.git", &allowed()).unwrap();
         let b = GitUrl::parse("git@github.com:ada/repo", &allowed()).unwrap();
         let c = GitUrl::parse("https://x:tok@github.com/ada/repo/", &allowed()).unwrap();
         assert_eq!(a.key(), b.key());
         assert_eq!(a.key(), c.key());
         assert_eq!(key_of("https://github.com/ada/repo.git"), Some(a.key()));
+    }
+
+    #[test]
+    fn the_host_checked_is_the_host_git_dials() {
+        let allowed = vec!["127.0.0.1:18401".to_owned()];
+        // curl ends the authority at `?`, `#` and `\`: each of these would reach :18402.
+        for smuggled in [
+            "http://127.0.0.1:18402?@127.0.0.1:18401/a/b",
+            "http://127.0.0.1:18402#@127.0.0.1:18401/a/b",
+            "http://127.0.0.1:18402\\@127.0.0.1:18401/a/b",
+            "http://127.0.0.1:18401/a/b?x=1",
+            "https://github.com/a/%2e%2e/b",
+        ] {
+            assert!(GitUrl::parse(smuggled, &allowed).is_err(), "{smuggled}");
+        }
+        assert!(GitUrl::parse("http://127.0.0.1:18401/a/b", &allowed).is_ok());
+        assert!(GitUrl::parse("git@evil.example/x:a/b", &allowed).is_err());
+    }
+
+    #[test]
+    fn one_repository_one_key() {
+        let a = GitUrl::parse("https://github.com/ada/repo", &allowed()).unwrap();
+        let b = GitUrl::parse("https://GitHub.com:443/ada/repo.git", &allowed()).unwrap();
+        let c = GitUrl::parse("ssh://git@github.com:22/ada/repo", &allowed()).unwrap();
+        assert_eq!(a.key(), b.key());
+        assert_eq!(a.key(), c.key());
+        assert!(!b.expose().contains(":443"), "git gets the normalized URL");
     }
 
     #[test]
