@@ -18,12 +18,12 @@ use checker::upload::{UploadError, UploadLimits};
 use futures_util::Stream;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use store::{NewSubmission, Status, Store, SubmissionRecord, User, now_ms};
 use tokio::sync::Notify;
 
 use crate::auth::{ApiToken, AuthUser, verify_password};
 use crate::curriculum::Curriculum;
 use crate::error::ApiError;
-use store::{NewSubmission, Status, Store, SubmissionRecord, User, now_ms};
 
 /// How many submissions one user may make in a window of time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
