@@ -4,7 +4,14 @@
 //! both: SQLite and PostgreSQL accept the same `$N` parameters, `ON CONFLICT ... DO UPDATE`,
 //! `RETURNING` and `string_agg`, and every time is a Unix-millisecond integer bound from Rust, so
 //! no date function is needed. A [`Dialect`] holds the rest: how a claimer keeps other claimers
-//! off the job it takes, and how a database is connected to and migrated.
+//! off the job it takes, how a database is connected to and migrated, and how its driver reports
+//! the rows a statement changed.
+//!
+//! The store is generic over sqlx's own database types rather than built on `sqlx::Any`: `Any`
+//! copies every cell into its own value type (the class grid reads thousands), decodes by loose
+//! runtime kinds (SQLite's `BOOLEAN` and `INTEGER` columns), and is set up from a URL alone, so
+//! SQLite's write-ahead log, `synchronous = FULL` and read-only reader pool would be lost. The
+//! price of the generic code is the list of sqlx bounds each implementation states.
 
 use std::future::Future;
 use std::str::FromStr;

@@ -18,13 +18,13 @@ use checker::upload::{UploadError, UploadLimits};
 use futures_util::Stream;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use store::{NewSubmission, Status, Store, SubmissionRecord, User, now_ms};
 use tokio::sync::Notify;
 
 use crate::auth::{ApiToken, AuthUser};
 use crate::curriculum::Curriculum;
 use crate::error::ApiError;
 use crate::signin::{PeerAddr, SignInError};
-use store::{NewSubmission, Status, Store, SubmissionRecord, User, now_ms};
 
 /// How many submissions one user may make in a window of time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,10 +9,10 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
+use store::{User, now_ms};
 
 use crate::api::AppState;
 use crate::error::ApiError;
-use store::{User, now_ms};
 
 /// Prefix of every API token, so a leaked one is easy to recognise (and to scan for).
 pub const TOKEN_PREFIX: &str = "chk_";

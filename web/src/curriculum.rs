@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use checker::spec::{self, Project};
-
 use store::ProjectVersion;
 
 /// Every valid project of a tasks directory, by id.

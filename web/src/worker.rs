@@ -17,12 +17,12 @@ use checker::engine::{self, Event};
 use checker::report::Report;
 use checker::submission::Submission;
 use sandbox::SandboxError;
+use store::{GradedResult, Job, Outcome, Store};
 use tokio::sync::{Notify, mpsc, watch};
 use tracing::Instrument;
 
 use crate::api::{check_event, task_event, verdict_counts};
 use crate::curriculum::Curriculum;
-use store::{GradedResult, Job, Outcome, Store};
 
 /// How a worker behaves.
 #[derive(Debug, Clone)]

@@ -13,12 +13,12 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use checker::report::{CheckReport, Report, TaskReport, Verdict};
+use store::{self, DbUrl, Store};
 use tower::ServiceExt;
 
 use crate::api::AppState;
 use crate::auth::ApiToken;
 use crate::curriculum::Curriculum;
-use store::{self, DbUrl, Store};
 
 pub(crate) const LEARNER_COOKIE: &str = "bench-learner";
 pub(crate) const INSTRUCTOR_COOKIE: &str = "bench-instructor";

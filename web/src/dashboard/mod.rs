@@ -19,9 +19,9 @@ use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use store::StoreError;
 
 use crate::api::AppState;
-use store::StoreError;
 
 /// What every page answer carries: no inline script or style, nothing from elsewhere.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \

@@ -8,6 +8,8 @@ use axum::response::{IntoResponse, Response};
 use checker::report::{Report, TaskReport};
 use maud::{Markup, html};
 use serde::Deserialize;
+use store::dashboard::SubmissionSummary;
+use store::{ScoreRecord, Status, User};
 
 use super::PageError;
 use super::chart::{self, Point};
@@ -15,8 +17,6 @@ use super::session::{Viewer, origin};
 use super::view::{self, bar, date, page, percent, status_words};
 use crate::api::AppState;
 use crate::auth::AuthUser;
-use store::dashboard::SubmissionSummary;
-use store::{ScoreRecord, Status, User};
 
 /// How many submissions a history or list shows at most.
 const HISTORY: i64 = 200;

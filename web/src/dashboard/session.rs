@@ -13,12 +13,12 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use store::{User, now_ms};
 
 use super::{PageError, view};
 use crate::api::AppState;
 use crate::auth::{ApiToken, random_hex};
 use crate::signin::{PeerAddr, SignInError};
-use store::{User, now_ms};
 
 /// The session cookie.
 const SESSION_COOKIE: &str = "checker_session";

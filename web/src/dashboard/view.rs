@@ -5,9 +5,9 @@ use axum::http::StatusCode;
 use checker::report::terminal::visible;
 use checker::report::{CheckReport, Report, TaskReport, Verdict, format_percent};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+use store::Status;
 
 use super::session::Viewer;
-use store::Status;
 
 /// A whole page: `title`, the navigation for `viewer`, and `content`. `live` names the event
 /// stream the script follows (submission pages while grading runs); then the page also

@@ -10,10 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
-
-use super::webhook::WebhookSecret;
 use store::git::Callback;
 use store::{Store, now_ms};
+
+use super::webhook::WebhookSecret;
 
 /// Where and how results are reported back.
 #[derive(Debug, Clone)]

@@ -25,12 +25,12 @@ use axum::{Json, Router};
 use checker::spec::Project;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use store::git::{GitSource, RepoLink};
+use store::{NewSubmission, Status, StoreError, User, now_ms};
 
 use crate::api::AppState;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use store::git::{GitSource, RepoLink};
-use store::{NewSubmission, Status, StoreError, User, now_ms};
 use fetch::{FetchError, FetchLimits, Fetched};
 use url::{GitUrl, UrlError};
 use webhook::{Push, WebhookSecret};
