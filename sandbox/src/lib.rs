@@ -5,6 +5,16 @@
 //! wall-clock limit and an output cap, and removes the container afterwards on every path
 //! (explicit removal, drop, or [`finish_cleanup`] at shutdown).
 //!
+//! A sandbox is a *pod*: the learner's container plus zero or more service containers
+//! ([`ServiceSpec`]) that share its network namespace, which has loopback only. Services answer
+//! on `localhost`; nothing else is reachable. Within one check, a learner's server can run in the
+//! background ([`Sandbox::start_background`]) until [`Sandbox::end_check`].
+//!
+//! Modules, one job each: `engine` (connection, slot limit, images, orphan sweep), `pool` (warm
+//! pods), `pod` (one pod's lifecycle), `service` (service containers and readiness), `upload`
+//! (files in), `run` (one command), `background` (processes living for one check), `memory`
+//! (out-of-memory accounting).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), sandbox::SandboxError> {
 //! use std::time::Duration;
@@ -20,16 +30,25 @@
 //! ```
 
 mod archive;
+mod background;
 mod cleanup;
 mod engine;
 mod error;
+mod memory;
+mod pod;
+mod pool;
 mod run;
+mod service;
+mod upload;
 
 pub use archive::{MAX_PATH_LEN, SandboxFile, validate_relative_path};
+pub use background::{BackgroundHandle, BackgroundOutput};
 pub use cleanup::finish_cleanup;
-pub use engine::{Engine, Sandbox, SandboxConfig};
+pub use engine::Engine;
 pub use error::SandboxError;
+pub use pod::{Sandbox, SandboxConfig};
 pub use run::{RunOutcome, RunRequest, Termination};
+pub use service::{Readiness, ServiceSpec};
 
 /// Where the submission's files live inside the container (a tmpfs).
 pub const WORK_DIR: &str = "/work";
@@ -42,3 +61,14 @@ pub const LABEL: &str = "org.checker.sandbox";
 
 /// Label naming the process (`host/pid`) that created a container.
 pub const OWNER_LABEL: &str = "org.checker.owner";
+
+/// Label naming the pod (its learner container's name) a service container belongs to.
+pub const POD_LABEL: &str = "org.checker.pod";
+
+/// Locks a mutex, ignoring poisoning: every value guarded here stays consistent even when a
+/// holder panicked (lists and counters replaced whole).
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
