@@ -167,9 +167,8 @@ impl Sandbox {
             cmd: Some(vec!["sleep".into(), "infinity".into()]),
             entrypoint: Some(vec![]),
             env: Some(vec![]),
-            // A disabled network leaves nothing for services to join; mode "none" alone
-            // already gives loopback only.
-            network_disabled: Some(config.services.is_empty()),
+            // Not `network_disabled`: that leaves no `localhost` in /etc/hosts and nothing for
+            // services to join; mode "none" alone already gives loopback only.
             labels: Some(pod_labels(&engine.owner, &name)),
             host_config: Some(host_config),
             ..Default::default()
