@@ -254,10 +254,15 @@ impl Sandbox {
         Ok(Cleanup::Restarted)
     }
 
-    /// Restarts the learner's container with an empty work directory and its uploads put back,
-    /// then its services: a restart gives the learner's container a new network namespace,
-    /// which the services only join when they restart too (fresh, their tmpfs emptied).
-    async fn restart(&self) -> Result<(), SandboxError> {
+    /// Restarts the whole pod: every process ends, the work directory holds exactly the
+    /// uploads so far again, and the services start afresh (their tmpfs emptied) and are ready
+    /// before this returns. The sandbox does this by itself when a command's leftovers cannot
+    /// be killed; a caller may use it to give a task a pod without any state of earlier ones.
+    ///
+    /// The services restart too because a restart gives the learner's container a new network
+    /// namespace, which they only join when they restart.
+    pub async fn restart(&self) -> Result<(), SandboxError> {
+        self.background.store(false, Ordering::SeqCst);
         let options = RestartContainerOptionsBuilder::default().t(0).build();
         self.docker
             .restart_container(&self.id, Some(options.clone()))

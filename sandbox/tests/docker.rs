@@ -442,7 +442,7 @@ async fn the_orphan_sweep_removes_services_of_dead_processes() {
 }
 
 #[tokio::test]
-async fn a_fork_bomb_restart_keeps_the_services_reachable() {
+async fn a_fork_bomb_leaves_the_services_reachable() {
     let Some(engine) = engine_with(&[PYTHON]).await else {
         return;
     };
@@ -455,8 +455,37 @@ async fn a_fork_bomb_restart_keeps_the_services_reachable() {
         pod.run(&bomb).await.unwrap().termination,
         Termination::TimeLimit
     );
-    // Whether the processes were killed or the pod restarted, the service answers on the
-    // learner's loopback afterwards.
+    // Whether `kill` could still start or the pod was restarted (see the next test), the
+    // service answers on the learner's loopback.
+    let out = pod.run(&fetch(8000)).await.unwrap();
+    assert_eq!(out.stdout, b"200\n", "{out:?}");
+    pod.remove().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_restarted_pod_restarts_its_services_in_the_new_network_namespace() {
+    let Some(engine) = engine_with(&[PYTHON]).await else {
+        return;
+    };
+    let pod = engine.open(&web_pod()).await.unwrap();
+    pod.upload(&[SandboxFile::new("keep.txt", b"kept\n".to_vec())])
+        .await
+        .unwrap();
+    pod.run(&run("echo gone > /tmp/state")).await.unwrap();
+    let (_, service) = pod.services().next().unwrap();
+    let service = service.to_owned();
+    let before = [pod.id(), &service].map(|id| inspect(id, "{{.State.StartedAt}}"));
+    pod.restart().await.unwrap();
+    let after = [pod.id(), &service].map(|id| inspect(id, "{{.State.StartedAt}}"));
+    assert!(
+        before[0] != after[0] && before[1] != after[1],
+        "{before:?} {after:?}"
+    );
+    let out = pod
+        .run(&run("cat keep.txt; ls -A /tmp; ls /sys/class/net"))
+        .await
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "kept\nlo\n");
     let out = pod.run(&fetch(8000)).await.unwrap();
     assert_eq!(out.stdout, b"200\n", "{out:?}");
     pod.remove().await.unwrap();
@@ -512,7 +541,22 @@ async fn a_service_that_never_gets_ready_fails_with_its_log() {
         text.contains("not ready within 1 s") && text.contains("waiting forever"),
         "{text}"
     );
+    // The half-made pods are removed, their services included.
     sandbox::finish_cleanup().await;
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let owner = format!(
+        "label=org.checker.owner={}/{}",
+        host.trim(),
+        std::process::id()
+    );
+    for service in ["crashing", "silent"] {
+        let left = std::process::Command::new("docker")
+            .args(["ps", "-aq", "--filter", &owner, "--filter"])
+            .arg(format!("label=org.checker.service={service}"))
+            .output()
+            .unwrap();
+        assert!(left.stdout.is_empty(), "{service} was left behind");
+    }
 }
 
 #[tokio::test]
