@@ -11,12 +11,9 @@ use bollard::query_parameters::{CreateContainerOptionsBuilder, LogsOptionsBuilde
 use bytesize::ByteSize;
 use futures_util::StreamExt;
 
-use crate::SandboxError;
 use crate::pod::{Sandbox, pod_labels};
 use crate::run::{self, RunRequest};
-
-/// Label naming the service a container runs (absent on learner containers).
-pub const SERVICE_LABEL: &str = "org.checker.service";
+use crate::{SERVICE_LABEL, SandboxError};
 
 /// Most of a service's log shown in an error.
 const LOG_TAIL: usize = 4096;
