@@ -359,9 +359,11 @@ impl Drop for Sandbox {
             }
         };
         match tokio::runtime::Handle::try_current() {
-            Ok(handle) => cleanup::track(handle.spawn(remove_all)),
+            // While panicking the runtime is likely torn down next, cancelling a spawned
+            // removal: remove synchronously then, like without a runtime.
+            Ok(handle) if !std::thread::panicking() => cleanup::track(handle.spawn(remove_all)),
             // No runtime left (process shutting down): remove synchronously on a fresh one.
-            Err(_) => {
+            _ => {
                 let _ = std::thread::spawn(move || {
                     if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
                         .enable_all()

@@ -167,6 +167,21 @@ async fn a_dropped_sandbox_is_removed() {
 }
 
 #[tokio::test]
+async fn a_sandbox_dropped_by_a_panic_is_removed_at_once() {
+    let Some(engine) = engine().await else { return };
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn(async move {
+        let sandbox = engine.open(&SandboxConfig::new(IMAGE)).await.unwrap();
+        sender.send(sandbox.id().to_owned()).unwrap();
+        panic!("a bug while grading (expected by this test)");
+    });
+    let id = receiver.await.unwrap();
+    assert!(task.await.unwrap_err().is_panic());
+    // No `finish_cleanup`: a panic may tear the runtime down before any spawned removal runs.
+    assert!(!container_exists(&id), "container {id} still exists");
+}
+
+#[tokio::test]
 async fn missing_image_is_a_platform_error() {
     let Some(engine) = engine().await else { return };
     let err = engine
