@@ -34,6 +34,17 @@ pub enum SandboxError {
     #[error("could not copy files into the sandbox: {0}")]
     Upload(String),
 
+    /// A service container of the pod could not be set up, stopped, or did not become ready.
+    #[error("service `{service}` failed: {reason}; the end of its log:\n{logs}")]
+    Service {
+        /// The service's name.
+        service: String,
+        /// What went wrong.
+        reason: String,
+        /// The end of the service's output, to tell why.
+        logs: String,
+    },
+
     /// A local I/O error (reading an image archive, packing files).
     #[error("{context}: {source}")]
     Io {

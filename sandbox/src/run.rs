@@ -2,14 +2,16 @@
 
 use std::time::{Duration, Instant};
 
+use bollard::Docker;
 use bollard::container::LogOutput;
 use bollard::exec::{CreateExecOptions, StartExecResults};
 use bytesize::ByteSize;
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
-use crate::engine::{Cleanup, MemoryCounters, Sandbox, lock};
-use crate::{SANDBOX_USER, SandboxError, WORK_DIR};
+use crate::memory::MemoryCounters;
+use crate::pod::{Cleanup, Sandbox};
+use crate::{SANDBOX_USER, SandboxError, WORK_DIR, lock};
 
 /// Runs the command in a shell, then kills whatever it left running (daemonized children,
 /// background jobs) so nothing leaks into the next command. `kill -1` spares the shell itself.
@@ -20,6 +22,14 @@ use crate::{SANDBOX_USER, SandboxError, WORK_DIR};
 static WRAPPER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         r#"{{ printf '\036checker-memory '; {MEMORY_COUNTERS}; echo; }} >&2; /bin/sh -c "$1"; status=$?; kill -9 -1 2>/dev/null; exit $status"#
+    )
+});
+
+/// [`WRAPPER`] without the final kill, for commands run while a background process of the
+/// check must keep running (a probe against a learner's server).
+static KEEPING_WRAPPER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        r#"{{ printf '\036checker-memory '; {MEMORY_COUNTERS}; echo; }} >&2; exec /bin/sh -c "$1""#
     )
 });
 
@@ -103,11 +113,17 @@ pub(crate) async fn create_exec(
     script: &str,
     env: &[(String, String)],
     attach_stdin: bool,
+    keep_processes: bool,
 ) -> Result<String, SandboxError> {
+    let wrapper = if keep_processes {
+        &*KEEPING_WRAPPER
+    } else {
+        &*WRAPPER
+    };
     let argv = vec![
         "/bin/sh".to_owned(),
         "-c".to_owned(),
-        WRAPPER.clone(),
+        wrapper.clone(),
         "checker-run".to_owned(),
         script.to_owned(),
     ];
@@ -148,10 +164,9 @@ pub(crate) async fn create_exec_argv(
 
 /// Reads an exec's exit code once its output stream has ended. The engine may take a moment
 /// to record it, so this polls briefly.
-pub(crate) async fn exit_code(sandbox: &Sandbox, exec: &str) -> Result<Option<i64>, SandboxError> {
+pub(crate) async fn exit_code(docker: &Docker, exec: &str) -> Result<Option<i64>, SandboxError> {
     for _ in 0..50 {
-        let inspected = sandbox
-            .docker
+        let inspected = docker
             .inspect_exec(exec)
             .await
             .map_err(SandboxError::docker("inspect a command"))?;
@@ -163,25 +178,36 @@ pub(crate) async fn exit_code(sandbox: &Sandbox, exec: &str) -> Result<Option<i6
     Ok(None)
 }
 
+impl Sandbox {
+    /// Runs one command; see [`RunRequest`] for limits and [`RunOutcome`] for what comes back.
+    ///
+    /// Whatever the command leaves running is killed when it ends, unless a background process
+    /// runs for the current check ([`Sandbox::start_background`]): then leftovers live until
+    /// [`Sandbox::end_check`], so that a probe cannot end the server it probes.
+    pub async fn run(&self, request: &RunRequest) -> Result<RunOutcome, SandboxError> {
+        run(self, request).await
+    }
+}
+
 /// Runs a learner-facing command as the sandbox user, with all limits.
-pub(crate) async fn run(
-    sandbox: &Sandbox,
-    request: &RunRequest,
-) -> Result<RunOutcome, SandboxError> {
+async fn run(sandbox: &Sandbox, request: &RunRequest) -> Result<RunOutcome, SandboxError> {
+    // While a background process runs for the check, a command must not end it.
+    let keep = sandbox.background.load(std::sync::atomic::Ordering::SeqCst);
     let exec = create_exec(
         sandbox,
         &request.script,
         &request.env,
         request.stdin.is_some(),
+        keep,
     )
     .await?;
-    let (mut outcome, marker) = stream_exec(sandbox, &exec, request, true).await?;
+    let (mut outcome, marker) = stream_exec(&sandbox.docker, &exec, request, true).await?;
     if matches!(
         outcome.termination,
         Termination::Exited | Termination::MemoryLimit
     ) {
         // Without an exit code nothing can be said about the command: the platform's fault.
-        let code = exit_code(sandbox, &exec).await?;
+        let code = exit_code(&sandbox.docker, &exec).await?;
         outcome.exit_code =
             Some(code.ok_or_else(|| SandboxError::Lost("no exit code was recorded".into()))?);
     }
@@ -196,7 +222,11 @@ pub(crate) async fn run(
     // The command failed, timed out, or killed the wrapper: kill whatever it left, which also
     // proves the sandbox is still alive (a SIGKILL seen while it was being torn down is the
     // platform's doing, not the learner's).
-    let cleanup = sandbox.kill_all_or_restart().await?;
+    let cleanup = if keep {
+        Cleanup::Deferred
+    } else {
+        sandbox.kill_all_or_restart().await?
+    };
     let now = sandbox.read_memory_counters().await?;
     let stored = std::mem::replace(&mut *lock(&sandbox.memory), now);
     if outcome.termination == Termination::OutputLimit {
@@ -235,9 +265,9 @@ pub(crate) async fn run_raw(
 ) -> Result<RunOutcome, SandboxError> {
     let argv = vec!["/bin/sh".into(), "-c".into(), request.script.clone()];
     let exec = create_exec_argv(sandbox, argv, &request.env, false, user).await?;
-    let (mut outcome, _) = stream_exec(sandbox, &exec, request, false).await?;
+    let (mut outcome, _) = stream_exec(&sandbox.docker, &exec, request, false).await?;
     if outcome.termination == Termination::Exited {
-        outcome.exit_code = exit_code(sandbox, &exec).await?;
+        outcome.exit_code = exit_code(&sandbox.docker, &exec).await?;
     }
     Ok(outcome)
 }
@@ -245,16 +275,15 @@ pub(crate) async fn run_raw(
 /// Starts an exec, feeds its standard input and reads its output until it ends, the deadline
 /// passes or the output cap is exceeded. Output beyond the cap is never buffered. With
 /// `marked`, the wrapper's first line of standard error is returned apart, uncounted.
-async fn stream_exec(
-    sandbox: &Sandbox,
+pub(crate) async fn stream_exec(
+    docker: &Docker,
     exec: &str,
     request: &RunRequest,
     marked: bool,
 ) -> Result<(RunOutcome, Option<Vec<u8>>), SandboxError> {
     let started_at = Instant::now();
     let deadline = tokio::time::Instant::now() + request.time_limit;
-    let started = sandbox
-        .docker
+    let started = docker
         .start_exec(exec, None)
         .await
         .map_err(SandboxError::docker("start a command"))?;

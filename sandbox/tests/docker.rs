@@ -1,27 +1,56 @@
-//! The sandbox against a real Docker engine. Needs the `checker/node:bookworm` runtime image
-//! (`checker images build`). Under `CI=true` a missing engine or image fails the run.
+//! The sandbox against a real Docker engine. Needs the `checker/node:bookworm` and
+//! `checker/python:bookworm` runtime images (`checker images build`). Under `CI=true` a missing
+//! engine or image fails the run.
 
 use std::time::Duration;
 
 use bytesize::ByteSize;
-use sandbox::{Engine, RunRequest, SandboxConfig, SandboxFile, Termination};
+use sandbox::{
+    Engine, Readiness, RunRequest, SandboxConfig, SandboxError, SandboxFile, ServiceSpec,
+    Termination,
+};
 
 const IMAGE: &str = "checker/node:bookworm";
+const PYTHON: &str = "checker/python:bookworm";
 
 /// The engine, or `None` (test passes vacuously) when Docker is absent outside CI.
 async fn engine() -> Option<Engine> {
+    engine_with(&[IMAGE]).await
+}
+
+/// The engine once every image in `images` is present; the one gate of this file: outside CI a
+/// missing engine or image skips the test, under `CI=true` it fails it.
+async fn engine_with(images: &[&str]) -> Option<Engine> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    match Engine::connect().await {
-        Ok(engine) if engine.image_exists(IMAGE).await.unwrap_or(false) => Some(engine),
-        Ok(_) if ci => panic!("CI=true but image {IMAGE} is missing: run `checker images build`"),
+    let engine = match Engine::connect().await {
+        Ok(engine) => engine,
         Err(e) if ci => panic!("CI=true but Docker is unreachable: {e}"),
-        _ => {
-            println!(
-                "Docker or {IMAGE} unavailable; this test needs them (set CI=true to require)"
+        Err(_) => {
+            println!("Docker unavailable; this test needs it (set CI=true to require)");
+            return None;
+        }
+    };
+    for image in images {
+        if !engine.image_exists(image).await.unwrap_or(false) {
+            assert!(
+                !ci,
+                "CI=true but image {image} is missing: run `checker images build`"
             );
-            None
+            println!("{image} unavailable; this test needs it (set CI=true to require)");
+            return None;
         }
     }
+    Some(engine)
+}
+
+/// Whether a container with this id (or name) exists, running or not.
+fn container_exists(id: &str) -> bool {
+    std::process::Command::new("docker")
+        .args(["inspect", id])
+        .output()
+        .unwrap()
+        .status
+        .success()
 }
 
 fn run(script: &str) -> RunRequest {
@@ -134,11 +163,22 @@ async fn a_dropped_sandbox_is_removed() {
     let id = sandbox.id().to_owned();
     drop(sandbox);
     sandbox::finish_cleanup().await;
-    let status = std::process::Command::new("docker")
-        .args(["inspect", &id])
-        .output()
-        .unwrap();
-    assert!(!status.status.success(), "container {id} still exists");
+    assert!(!container_exists(&id), "container {id} still exists");
+}
+
+#[tokio::test]
+async fn a_sandbox_dropped_by_a_panic_is_removed_at_once() {
+    let Some(engine) = engine().await else { return };
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn(async move {
+        let sandbox = engine.open(&SandboxConfig::new(IMAGE)).await.unwrap();
+        sender.send(sandbox.id().to_owned()).unwrap();
+        panic!("a bug while grading (expected by this test)");
+    });
+    let id = receiver.await.unwrap();
+    assert!(task.await.unwrap_err().is_panic());
+    // No `finish_cleanup`: a panic may tear the runtime down before any spawned removal runs.
+    assert!(!container_exists(&id), "container {id} still exists");
 }
 
 #[tokio::test]
@@ -250,5 +290,346 @@ async fn a_fork_bomb_holding_every_process_slot_is_cleared() {
         .await
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&after.stdout), "kept\n0\n");
+    sandbox.remove().await.unwrap();
+}
+
+/// A pod whose learner runs Python, with one service: Python's HTTP server on port 8000 of the
+/// pod's loopback, running as `nobody`.
+fn web_pod() -> SandboxConfig {
+    let mut web = ServiceSpec::new("web", PYTHON)
+        .command([
+            "python3",
+            "-m",
+            "http.server",
+            "8000",
+            "--bind",
+            "127.0.0.1",
+        ])
+        .ready_when(Readiness::Listening(8000));
+    web.user = Some("65534:65534".into());
+    SandboxConfig::new(PYTHON).with_service(web)
+}
+
+/// A Python script printing the HTTP status of `http://localhost:{port}/`.
+fn fetch(port: u16) -> RunRequest {
+    run(&format!(
+        "python3 -c \"import urllib.request as u; print(u.urlopen('http://localhost:{port}/', \
+         timeout=3).status)\""
+    ))
+}
+
+/// The docker bridge's gateway, the host as seen from an ordinary container: the first
+/// address of the bridge's subnet.
+fn bridge_gateway() -> String {
+    let out = std::process::Command::new("docker")
+        .args(["network", "inspect", "bridge", "--format"])
+        .arg("{{range .IPAM.Config}}{{.Subnet}}{{end}}")
+        .output()
+        .unwrap();
+    let subnet = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let network = subnet.split('/').next().unwrap();
+    let (prefix, _) = network.rsplit_once('.').expect("an IPv4 subnet");
+    format!("{prefix}.1")
+}
+
+/// `docker inspect --format` of one container.
+fn inspect(id: &str, format: &str) -> String {
+    let out = std::process::Command::new("docker")
+        .args(["inspect", "--format", format, id])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[tokio::test]
+async fn a_service_answers_on_localhost_and_nothing_else_is_reachable() {
+    let Some(engine) = engine_with(&[PYTHON]).await else {
+        return;
+    };
+    let pod = engine.open(&web_pod()).await.unwrap();
+    let out = pod.run(&fetch(8000)).await.unwrap();
+    assert_eq!(out.stdout, b"200\n", "{out:?}");
+    let mut probe = run(
+        "ls /sys/class/net; for host in 1.1.1.1 $GATEWAY; do python3 -c \"import socket, sys
+try:
+    socket.create_connection((sys.argv[1], 80), 2); print('reached', sys.argv[1])
+except OSError:
+    print('unreachable')\" $host; done",
+    );
+    probe.env = vec![("GATEWAY".into(), bridge_gateway())];
+    let out = pod.run(&probe).await.unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "lo\nunreachable\nunreachable\n",
+        "{out:?}"
+    );
+    // The service is locked down like the learner and labelled as part of the pod.
+    let (name, service) = pod.services().next().unwrap();
+    assert_eq!(name, "web");
+    let settings = inspect(
+        service,
+        "{{.HostConfig.NetworkMode}} {{.HostConfig.CapDrop}} {{.HostConfig.ReadonlyRootfs}} \
+         {{.HostConfig.SecurityOpt}} {{.HostConfig.PidsLimit}} {{index .Config.Labels \"org.checker.sandbox\"}}",
+    );
+    assert_eq!(
+        settings,
+        format!("container:{} [ALL] true [no-new-privileges] 64 1", pod.id())
+    );
+    assert_eq!(
+        inspect(service, "{{index .Config.Labels \"org.checker.pod\"}}"),
+        inspect(pod.id(), "{{.Name}}").trim_start_matches('/')
+    );
+    pod.remove().await.unwrap();
+}
+
+#[tokio::test]
+async fn removing_or_dropping_a_pod_leaves_no_service_container() {
+    let Some(engine) = engine_with(&[PYTHON]).await else {
+        return;
+    };
+    let removed = engine.open(&web_pod()).await.unwrap();
+    let dropped = engine.open(&web_pod()).await.unwrap();
+    let mut ids: Vec<String> = Vec::new();
+    for pod in [&removed, &dropped] {
+        ids.push(pod.id().to_owned());
+        ids.extend(pod.services().map(|(_, id)| id.to_owned()));
+    }
+    assert_eq!(ids.len(), 4);
+    removed.remove().await.unwrap();
+    drop(dropped);
+    sandbox::finish_cleanup().await;
+    for id in ids {
+        assert!(!container_exists(&id), "container {id} still exists");
+    }
+}
+
+#[tokio::test]
+async fn the_orphan_sweep_removes_services_of_dead_processes() {
+    let Some(engine) = engine_with(&[PYTHON]).await else {
+        return;
+    };
+    // A process that has ended: its pid is free (and not reused within the test).
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let owner = format!("org.checker.owner={}/{dead}", host.trim());
+    let pod = format!("checker-{dead}-orphan");
+    // A learner container and its service as a crashed process would have left them.
+    let learner = std::process::Command::new("docker")
+        .args([
+            "run",
+            "-d",
+            "--network",
+            "none",
+            "--label",
+            "org.checker.sandbox=1",
+        ])
+        .args([
+            "--label",
+            &owner,
+            "--label",
+            &format!("org.checker.pod={pod}"),
+        ])
+        .args([PYTHON, "sleep", "300"])
+        .output()
+        .unwrap();
+    let learner = String::from_utf8_lossy(&learner.stdout).trim().to_owned();
+    let service = std::process::Command::new("docker")
+        .args(["run", "-d", "--network", &format!("container:{learner}")])
+        .args(["--label", "org.checker.sandbox=1", "--label", &owner])
+        .args(["--label", &format!("org.checker.pod={pod}")])
+        .args(["--label", "org.checker.service=web", PYTHON, "sleep", "300"])
+        .output()
+        .unwrap();
+    let service = String::from_utf8_lossy(&service.stdout).trim().to_owned();
+    assert!(container_exists(&learner) && container_exists(&service));
+    let removed = engine.sweep_orphans().await.unwrap();
+    assert!(removed >= 2, "{removed}");
+    assert!(
+        !container_exists(&service),
+        "the service survived the sweep"
+    );
+    assert!(
+        !container_exists(&learner),
+        "the learner survived the sweep"
+    );
+}
+
+#[tokio::test]
+async fn a_fork_bomb_leaves_the_services_reachable() {
+    let Some(engine) = engine_with(&[PYTHON]).await else {
+        return;
+    };
+    let mut config = web_pod();
+    config.pids = 24;
+    let pod = engine.open(&config).await.unwrap();
+    let mut bomb = run("bash -c 'while :; do sleep 100 & done 2>/dev/null'");
+    bomb.time_limit = Duration::from_secs(1);
+    assert_eq!(
+        pod.run(&bomb).await.unwrap().termination,
+        Termination::TimeLimit
+    );
+    // Whether `kill` could still start or the pod was restarted (see the next test), the
+    // service answers on the learner's loopback.
+    let out = pod.run(&fetch(8000)).await.unwrap();
+    assert_eq!(out.stdout, b"200\n", "{out:?}");
+    pod.remove().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_restarted_pod_restarts_its_services_in_the_new_network_namespace() {
+    let Some(engine) = engine_with(&[PYTHON]).await else {
+        return;
+    };
+    let pod = engine.open(&web_pod()).await.unwrap();
+    pod.upload(&[SandboxFile::new("keep.txt", b"kept\n".to_vec())])
+        .await
+        .unwrap();
+    pod.run(&run("echo gone > /tmp/state")).await.unwrap();
+    let (_, service) = pod.services().next().unwrap();
+    let service = service.to_owned();
+    let before = [pod.id(), &service].map(|id| inspect(id, "{{.State.StartedAt}}"));
+    pod.restart().await.unwrap();
+    let after = [pod.id(), &service].map(|id| inspect(id, "{{.State.StartedAt}}"));
+    assert!(
+        before[0] != after[0] && before[1] != after[1],
+        "{before:?} {after:?}"
+    );
+    let out = pod
+        .run(&run("cat keep.txt; ls -A /tmp; ls /sys/class/net"))
+        .await
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "kept\nlo\n");
+    let out = pod.run(&fetch(8000)).await.unwrap();
+    assert_eq!(out.stdout, b"200\n", "{out:?}");
+    pod.remove().await.unwrap();
+}
+
+#[tokio::test]
+async fn warm_pods_are_only_reused_for_the_same_services() {
+    let Some(engine) = engine_with(&[PYTHON]).await else {
+        return;
+    };
+    let with = web_pod();
+    engine.keep_warm(&with, 1);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let plain = engine.open(&SandboxConfig::new(PYTHON)).await.unwrap();
+    assert_eq!(plain.services().count(), 0);
+    let pod = engine.open(&with).await.unwrap();
+    assert_eq!(pod.services().count(), 1);
+    assert_eq!(pod.run(&fetch(8000)).await.unwrap().stdout, b"200\n");
+    plain.remove().await.unwrap();
+    pod.remove().await.unwrap();
+    engine.close_pools().await;
+    sandbox::finish_cleanup().await;
+}
+
+#[tokio::test]
+async fn a_service_that_never_gets_ready_fails_with_its_log() {
+    let Some(engine) = engine_with(&[PYTHON]).await else {
+        return;
+    };
+    let mut crashing = ServiceSpec::new("crashing", PYTHON)
+        .command(["sh", "-c", "echo booting the cache; exit 3"])
+        .ready_when(Readiness::Listening(6379));
+    crashing.ready_timeout = Duration::from_secs(5);
+    let err = engine
+        .open(&SandboxConfig::new(PYTHON).with_service(crashing))
+        .await
+        .unwrap_err();
+    let SandboxError::Service { service, logs, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(service, "crashing");
+    assert!(logs.contains("booting the cache"), "{err}");
+    let mut silent = ServiceSpec::new("silent", PYTHON)
+        .command(["sh", "-c", "echo waiting forever; sleep 300"])
+        .ready_when(Readiness::Command("test -e /tmp/never".into()));
+    silent.ready_timeout = Duration::from_secs(1);
+    let err = engine
+        .open(&SandboxConfig::new(PYTHON).with_service(silent))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("not ready within 1 s") && text.contains("waiting forever"),
+        "{text}"
+    );
+    // The half-made pods are removed, their services included.
+    sandbox::finish_cleanup().await;
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let owner = format!(
+        "label=org.checker.owner={}/{}",
+        host.trim(),
+        std::process::id()
+    );
+    for service in ["crashing", "silent"] {
+        let left = std::process::Command::new("docker")
+            .args(["ps", "-aq", "--filter", &owner, "--filter"])
+            .arg(format!("label=org.checker.service={service}"))
+            .output()
+            .unwrap();
+        assert!(left.stdout.is_empty(), "{service} was left behind");
+    }
+}
+
+#[tokio::test]
+async fn a_background_server_lives_for_one_check() {
+    let Some(engine) = engine_with(&[PYTHON]).await else {
+        return;
+    };
+    let sandbox = engine.open(&SandboxConfig::new(PYTHON)).await.unwrap();
+    let mut server = run("sleep 300 & exec python3 -m http.server 8000 --bind 127.0.0.1");
+    server.time_limit = Duration::from_secs(60);
+    let handle = sandbox.start_background(&server).await.unwrap();
+    assert!(
+        sandbox
+            .wait_until_listening(8000, Duration::from_secs(10))
+            .await
+            .unwrap()
+    );
+    // Two probes: the first one ending does not end the server.
+    for _ in 0..2 {
+        let out = sandbox.run(&fetch(8000)).await.unwrap();
+        assert_eq!(out.stdout, b"200\n", "{out:?}");
+    }
+    assert!(handle.is_running());
+    sandbox.end_check().await.unwrap();
+    let output = handle.finish().await;
+    assert!(!output.running);
+    assert!(!output.timed_out);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(log.matches("\"GET / HTTP/1.1\" 200").count(), 2, "{log}");
+    // Nothing of the check is left: no server, no child of it, nothing listening.
+    assert!(!sandbox.is_listening(8000).await.unwrap());
+    let seen = sandbox
+        .run(&run(
+            "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done \
+             | grep -c -e '^sleep 300 $' -e 'http[.]server'",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(seen.stdout, b"0\n");
+    sandbox.remove().await.unwrap();
+}
+
+#[tokio::test]
+async fn background_output_is_capped_and_its_time_limit_kills_it() {
+    let Some(engine) = engine_with(&[PYTHON]).await else {
+        return;
+    };
+    let sandbox = engine.open(&SandboxConfig::new(PYTHON)).await.unwrap();
+    let mut noisy = run("yes");
+    noisy.output_limit = ByteSize::kib(4);
+    noisy.time_limit = Duration::from_secs(1);
+    let handle = sandbox.start_background(&noisy).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let output = handle.output();
+    assert_eq!(output.stdout.len(), 4096);
+    assert!(output.truncated);
+    assert!(!output.running, "{:?}", output.exit_code);
+    assert!(output.timed_out);
+    sandbox.end_check().await.unwrap();
     sandbox.remove().await.unwrap();
 }
