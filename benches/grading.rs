@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use checker::engine;
+use checker::grading::Grader;
 use checker::spec::{CheckKind, Project};
 use checker::submission::Submission;
 use sandbox::{Engine, RunRequest, SandboxConfig, SandboxFile};
@@ -51,13 +51,13 @@ fn commands(project: &Project) -> Vec<String> {
         .flat_map(|t| &t.checks)
         .filter_map(|c| match &c.kind {
             CheckKind::Run(run) => Some(run.command.clone()),
-            CheckKind::FileExists { .. } => None,
+            CheckKind::File(_) => None,
         })
         .collect()
 }
 
 fn sandbox_config(project: &Project) -> SandboxConfig {
-    // The same configuration the engine derives, so that the pool serves it.
+    // The same configuration the engine derives, so that raw runs compare like for like.
     let mut config = SandboxConfig::new(project.image.clone());
     config.memory = project.limits.memory;
     config.pids = 128;
@@ -109,11 +109,12 @@ async fn main() {
     );
 
     // (a) this sandbox.
-    let grade = |engine: Engine, lanes: usize| {
+    let grade = |grader: Grader, lanes: usize| {
         let (project, submission) = (project.clone(), submission.clone());
         async move {
             let started = Instant::now();
-            let report = engine::grade_with(&engine, &project, &submission, lanes, &mut |_| {})
+            let report = grader
+                .grade(&project, &submission, lanes, &mut |_| {})
                 .await
                 .unwrap();
             assert_eq!(report.score, 100.0, "{:?}", report.platform_error);
@@ -121,18 +122,19 @@ async fn main() {
         }
     };
     let mut cold = Vec::new();
+    let cold_grader = Grader::connect().await.unwrap();
     for _ in 0..runs {
-        cold.push(grade(docker_engine.clone(), 1).await);
+        cold.push(grade(cold_grader.clone(), 1).await);
     }
-    let pooled_engine = Engine::connect().await.unwrap();
-    pooled_engine.keep_warm(&sandbox_config(&project), 2);
+    let pooled = Grader::connect().await.unwrap();
+    pooled.keep_warm(&project, 2);
     tokio::time::sleep(Duration::from_secs(3)).await;
     let mut warm = Vec::new();
     let mut warm_lanes = Vec::new();
     for _ in 0..runs {
-        warm.push(grade(pooled_engine.clone(), 1).await);
+        warm.push(grade(pooled.clone(), 1).await);
         tokio::time::sleep(Duration::from_millis(1500)).await; // let the pool refill
-        warm_lanes.push(grade(pooled_engine.clone(), 2).await);
+        warm_lanes.push(grade(pooled.clone(), 2).await);
         tokio::time::sleep(Duration::from_millis(1500)).await;
     }
     println!("-- whole project, end to end");
@@ -290,13 +292,13 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let started = Instant::now();
     let handles: Vec<_> = (0..4)
-        .map(|_| tokio::spawn(grade(pooled_engine.clone(), 1)))
+        .map(|_| tokio::spawn(grade(pooled.clone(), 1)))
         .collect();
     for handle in handles {
         handle.await.unwrap();
     }
     let four = started.elapsed();
-    pooled_engine.close_pools().await;
+    pooled.close().await;
     sandbox::finish_cleanup().await;
 
     println!("\n-- ratios");

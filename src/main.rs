@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use checker::grading::{self, GradeError, Grader};
 use checker::report::{self, Report};
 use checker::spec::{self, Project};
 use checker::submission::Submission;
@@ -156,8 +157,8 @@ enum Failure {
     Platform(String),
 }
 
-impl From<sandbox::SandboxError> for Failure {
-    fn from(error: sandbox::SandboxError) -> Self {
+impl From<GradeError> for Failure {
+    fn from(error: GradeError) -> Self {
         Failure::Platform(error.to_string())
     }
 }
@@ -180,7 +181,7 @@ fn main() -> ExitCode {
             }
         };
         // Sandboxes dropped mid-grading are removed in the background; wait for them.
-        sandbox::finish_cleanup().await;
+        grading::finish_cleanup().await;
         outcome
     });
     match result {
@@ -226,14 +227,16 @@ async fn grade(args: GradeArgs) -> Result<ExitCode, Failure> {
         .map_err(|e| Failure::BadInput(e.to_string()))?;
     let submission = Submission::from_dir(&args.submission, &project)
         .map_err(|e| Failure::BadInput(e.to_string()))?;
-    let docker = sandbox::Engine::connect().await?;
+    let grader = Grader::connect().await?;
     // Containers of earlier runs that crashed on this host are of no use to anyone.
-    let _ = docker.sweep_orphans().await;
+    let _ = grader.sweep_orphans().await;
 
     let report = if args.json {
-        engine::grade_with(&docker, &project, &submission, jobs(&args), &mut |_| {}).await?
+        grader
+            .grade(&project, &submission, jobs(&args), &mut |_| {})
+            .await?
     } else {
-        grade_live(&docker, &project, &submission, &args).await?
+        grade_live(&grader, &project, &submission, &args).await?
     };
     let shown = if args.show_hidden {
         report.clone()
@@ -263,7 +266,7 @@ fn jobs(args: &GradeArgs) -> usize {
 /// Grades while printing each task as soon as it and every task before it are done, with a
 /// spinner on a terminal.
 async fn grade_live(
-    docker: &sandbox::Engine,
+    grader: &Grader,
     project: &Project,
     submission: &Submission,
     args: &GradeArgs,
@@ -282,36 +285,37 @@ async fn grade_live(
     let mut finished_checks = 0;
     let mut finished: Vec<Option<report::TaskReport>> = vec![None; project.tasks.len()];
     let mut next = 0;
-    let report = engine::grade_with(docker, project, submission, jobs(args), &mut |event| {
-        match event {
-            engine::Event::CheckStarted(task, check) => {
-                spinner.set_message(format!(
-                    "{finished_checks}/{total} checks  {} / {}",
-                    task.id, check.name
-                ));
-            }
-            engine::Event::CheckFinished(..) => finished_checks += 1,
-            engine::Event::TaskFinished(task, result) => {
-                if let Some(index) = project.tasks.iter().position(|t| t.id == task.id) {
-                    finished[index] = Some(result.clone());
+    let report = grader
+        .grade(project, submission, jobs(args), &mut |event| {
+            match event {
+                engine::Event::CheckStarted(task, check) => {
+                    spinner.set_message(format!(
+                        "{finished_checks}/{total} checks  {} / {}",
+                        task.id, check.name
+                    ));
                 }
-                // Print in spec order, whatever order the lanes finish in.
-                while let Some(Some(result)) = finished.get(next) {
-                    spinner.suspend(|| {
-                        let shown = if show_hidden {
-                            result.clone()
-                        } else {
-                            result.redacted()
-                        };
-                        let _ = report::terminal::write_task_report(&mut out, &shown);
-                    });
-                    next += 1;
+                engine::Event::CheckFinished(..) => finished_checks += 1,
+                engine::Event::TaskFinished(task, result) => {
+                    if let Some(index) = project.tasks.iter().position(|t| t.id == task.id) {
+                        finished[index] = Some(result.clone());
+                    }
+                    // Print in spec order, whatever order the lanes finish in.
+                    while let Some(Some(result)) = finished.get(next) {
+                        spinner.suspend(|| {
+                            let shown = if show_hidden {
+                                result.clone()
+                            } else {
+                                result.redacted()
+                            };
+                            let _ = report::terminal::write_task_report(&mut out, &shown);
+                        });
+                        next += 1;
+                    }
                 }
+                engine::Event::TaskStarted(_) => {}
             }
-            engine::Event::TaskStarted(_) => {}
-        }
-    })
-    .await;
+        })
+        .await;
     spinner.finish_and_clear();
     let report = report?;
     let _ = report::terminal::write_summary(&mut out, &report);
@@ -457,15 +461,15 @@ async fn build_images(names: &[String], force: bool) -> Result<ExitCode, Failure
             })
             .collect::<Result<_, _>>()?
     };
-    let docker = sandbox::Engine::connect().await?;
+    let grader = Grader::connect().await?;
     for runtime in selected {
-        if force || !docker.image_exists(runtime.image).await? {
+        if force || grader.image_size(runtime.image).await?.is_none() {
             eprintln!(
                 "building {} ({}) from Debian's packages...",
                 runtime.image, runtime.description
             );
         }
-        let outcome = images::build(&docker, runtime, force)
+        let outcome = images::build(&grader, runtime, force)
             .await
             .map_err(|e| Failure::Platform(e.to_string()))?;
         let size = outcome
@@ -486,9 +490,9 @@ async fn build_images(names: &[String], force: bool) -> Result<ExitCode, Failure
 }
 
 async fn list_images() -> Result<ExitCode, Failure> {
-    let docker = sandbox::Engine::connect().await?;
+    let grader = Grader::connect().await?;
     for runtime in runtime::RUNTIMES {
-        let state = match docker.image_size(runtime.image).await? {
+        let state = match grader.image_size(runtime.image).await? {
             Some(size) => format!("present, {:.1} MB", size as f64 / 1e6),
             None => "missing (run `checker images build`)".into(),
         };

@@ -3,10 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use sandbox::{Engine, SandboxError};
 use thiserror::Error;
 use tokio::process::Command;
 
+use crate::grading::{GradeError, Grader};
 use crate::runtime::{DEBIAN_SUITE, Runtime};
 
 /// Debian mirror used when `CHECKER_DEBIAN_MIRROR` is not set.
@@ -40,9 +40,9 @@ pub enum ImageError {
         /// The end of mmdebstrap's output.
         log: String,
     },
-    /// Docker refused the import.
+    /// Docker refused the import, or cannot be reached.
     #[error(transparent)]
-    Sandbox(#[from] SandboxError),
+    Platform(#[from] GradeError),
     /// A temporary folder could not be made.
     #[error("cannot create a temporary folder: {0}")]
     Io(#[from] std::io::Error),
@@ -63,17 +63,19 @@ pub struct BuildOutcome {
 
 /// Builds the image of `runtime` unless it exists (or `force`), and returns what happened.
 pub async fn build(
-    engine: &Engine,
+    grader: &Grader,
     runtime: &Runtime,
     force: bool,
 ) -> Result<BuildOutcome, ImageError> {
     let started = Instant::now();
-    if !force && engine.image_exists(runtime.image).await? {
+    let engine = grader.engine();
+    let platform = |e: sandbox::SandboxError| ImageError::Platform(e.into());
+    if !force && engine.image_exists(runtime.image).await.map_err(platform)? {
         return Ok(BuildOutcome {
             image: runtime.image.to_owned(),
             skipped: true,
             duration: started.elapsed(),
-            size: engine.image_size(runtime.image).await?,
+            size: engine.image_size(runtime.image).await.map_err(platform)?,
         });
     }
     let scratch = tempfile::Builder::new()
@@ -119,11 +121,12 @@ pub async fn build(
     ];
     engine
         .import_image(&rootfs, runtime.image, &changes)
-        .await?;
+        .await
+        .map_err(platform)?;
     Ok(BuildOutcome {
         image: runtime.image.to_owned(),
         skipped: false,
         duration: started.elapsed(),
-        size: engine.image_size(runtime.image).await?,
+        size: engine.image_size(runtime.image).await.map_err(platform)?,
     })
 }

@@ -2,7 +2,7 @@
 //!
 //! Learners and CI pipelines upload a project's files; the server stores the submission and its
 //! files in one transaction before answering `202 Accepted`, a worker claims it from the queue
-//! with a lease, grades it with [`checker::engine::grade`] and records the report and the
+//! with a lease, grades it with [`checker::grading::Grader`] and records the report and the
 //! learner's best and latest scores. Storage goes through the narrow [`store::Store`] trait,
 //! implemented for SQLite (one file, zero set-up) and PostgreSQL (many workers on many hosts).
 //!

@@ -13,10 +13,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use checker::engine::{self, Event};
+use checker::grading::{Event, GradeError, Grader};
 use checker::report::Report;
 use checker::submission::Submission;
-use sandbox::SandboxError;
 use store::{GradedResult, Job, Outcome, Store};
 use tokio::sync::{Notify, mpsc, watch};
 use tracing::Instrument;
@@ -37,6 +36,12 @@ pub struct WorkerConfig {
     pub max_attempts: i64,
     /// Wait before a job that met a platform error is tried again (times the attempt number).
     pub retry_delay: Duration,
+    /// Sandboxes one submission's tasks are spread over, side by side, as far as free (as
+    /// `checker grade --jobs`); default the number of CPU cores.
+    pub lanes: usize,
+    /// Sandboxes kept started for every shape of project sandbox, so grading starts at once;
+    /// default `lanes`. 0 turns the warm pool off.
+    pub warm: usize,
 }
 
 impl Default for WorkerConfig {
@@ -44,12 +49,15 @@ impl Default for WorkerConfig {
         let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
             .map(|h| h.trim().to_owned())
             .unwrap_or_else(|_| "localhost".into());
+        let lanes = std::thread::available_parallelism().map_or(1, |n| n.get());
         WorkerConfig {
             name: format!("{host}/{}", std::process::id()),
             lease: Duration::from_secs(60),
             poll: Duration::from_secs(1),
             max_attempts: 3,
             retry_delay: Duration::from_secs(10),
+            lanes,
+            warm: lanes,
         }
     }
 }
@@ -92,16 +100,19 @@ impl Worker {
     /// the queue without counting as an attempt.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         tracing::info!(worker = %self.config.name, lease = ?self.config.lease, "worker started");
-        let mut docker: Option<sandbox::Engine> = None;
+        let mut docker: Option<Grader> = None;
         let mut docker_backoff = Duration::from_secs(1);
         while !*stop.borrow() {
-            let Some(engine) = &docker else {
-                match sandbox::Engine::connect().await {
-                    Ok(engine) => {
+            let Some(grader) = &docker else {
+                match Grader::connect().await {
+                    Ok(grader) => {
                         tracing::info!("connected to Docker");
                         // Containers of graders that died on this host are of no use to anyone.
-                        let _ = engine.sweep_orphans().await;
-                        docker = Some(engine);
+                        let _ = grader.sweep_orphans().await;
+                        for project in self.curriculum.projects() {
+                            grader.keep_warm(project, self.config.warm);
+                        }
+                        docker = Some(grader);
                         docker_backoff = Duration::from_secs(1);
                     }
                     Err(error) => {
@@ -124,28 +135,31 @@ impl Worker {
                     continue;
                 }
             };
-            match self.grade_job(engine, &job, &mut stop).await {
+            match self.grade_job(grader, &job, &mut stop).await {
                 JobEnd::Done => {}
                 JobEnd::DockerLost => docker = None,
                 JobEnd::Stopped => break,
             }
+        }
+        if let Some(grader) = docker {
+            grader.close().await;
         }
         tracing::info!(worker = %self.config.name, "worker stopped");
     }
 
     async fn grade_job(
         &self,
-        engine: &sandbox::Engine,
+        grader: &Grader,
         job: &Job,
         stop: &mut watch::Receiver<bool>,
     ) -> JobEnd {
         let span = tracing::info_span!("job", submission = job.id, attempt = job.attempt);
-        self.grade_job_in(engine, job, stop).instrument(span).await
+        self.grade_job_in(grader, job, stop).instrument(span).await
     }
 
     async fn grade_job_in(
         &self,
-        engine: &sandbox::Engine,
+        grader: &Grader,
         job: &Job,
         stop: &mut watch::Receiver<bool>,
     ) -> JobEnd {
@@ -202,7 +216,9 @@ impl Worker {
                     _ => Ok(()),
                 };
             };
-            engine::grade(engine, project, &submission, &mut on_event).await
+            grader
+                .grade(project, &submission, self.config.lanes, &mut on_event)
+                .await
         };
         let recorder = async {
             while let Some((kind, payload)) = recorded.recv().await {
@@ -239,7 +255,7 @@ impl Worker {
                     .await;
                 JobEnd::DockerLost
             }
-            Err(SandboxError::DockerUnavailable(reason)) => {
+            Err(GradeError::DockerUnreachable { reason }) => {
                 // Not this submission's doing: back to the queue, the attempt refunded.
                 let error = format!("Docker became unreachable: {reason}");
                 tracing::warn!("{error}");

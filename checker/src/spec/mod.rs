@@ -13,9 +13,10 @@ use std::time::Duration;
 use bytesize::ByteSize;
 
 pub use error::{SpecError, SpecErrors};
-pub use raw::RawProject;
+pub use raw::{RawLimits, RawProject};
+pub use validate::Validator;
 
-use crate::compare::Comparison;
+pub use crate::checks::CheckKind;
 
 /// Name of the spec file inside a project folder.
 pub const SPEC_FILE: &str = "project.yaml";
@@ -105,39 +106,6 @@ pub struct Check {
     pub gate: bool,
     /// Hint shown when it fails.
     pub message: Option<String>,
-}
-
-/// The kinds of check.
-#[derive(Debug, Clone)]
-pub enum CheckKind {
-    /// The learner file exists and is a regular file.
-    FileExists {
-        /// Relative path of the file in the submission.
-        path: String,
-    },
-    /// Run a command and compare what it prints and returns.
-    Run(RunCheck),
-}
-
-/// A command and its expected results.
-#[derive(Debug, Clone)]
-pub struct RunCheck {
-    /// `/bin/sh` command run in the work directory.
-    pub command: String,
-    /// Standard input.
-    pub stdin: Option<String>,
-    /// Expected standard output, if checked.
-    pub stdout: Option<String>,
-    /// Expected standard error, if checked.
-    pub stderr: Option<String>,
-    /// Expected exit code.
-    pub exit: i64,
-    /// How outputs are compared (a compiled pattern for regex).
-    pub comparison: Comparison,
-    /// Wall-clock limit.
-    pub time: Duration,
-    /// Output cap.
-    pub output: ByteSize,
 }
 
 impl Project {

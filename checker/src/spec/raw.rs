@@ -2,13 +2,16 @@
 //!
 //! Nothing here is checked beyond its shape; [`super::validate`] turns these into the typed
 //! [`super::Project`]. The JSON Schema printed by `checker tasks schema` is derived from these
-//! types, so their doc comments are what editors show.
+//! types, so their doc comments are what editors show. A check's keys belong to its kind and
+//! live in [`crate::checks`].
 
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
+
+use crate::checks::RawCheck;
 
 /// A curriculum project: a list of tasks graded in one runtime.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -81,61 +84,4 @@ pub struct RawTask {
 
 fn yes() -> bool {
     true
-}
-
-/// One check: either `file` (the file exists) or `run` (a command and what it must print).
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawCheck {
-    /// What the check verifies, shown to the learner; unique in its task.
-    #[schemars(with = "String")]
-    pub name: Spanned<String>,
-    /// Passes when this learner file exists and is a regular file.
-    #[schemars(with = "Option<String>")]
-    pub file: Option<Spanned<String>>,
-    /// A `/bin/sh` command run in the work directory.
-    #[schemars(with = "Option<String>")]
-    pub run: Option<Spanned<String>>,
-    /// Text fed to the command's standard input.
-    pub stdin: Option<String>,
-    /// Grader files (relative to the project folder) placed beside the learner's for this check.
-    #[serde(default)]
-    #[schemars(with = "Vec<String>")]
-    pub with: Vec<Spanned<String>>,
-    /// What the command must print and return.
-    pub expect: Option<RawExpect>,
-    /// How outputs are compared: exact, trailing_whitespace (default), whitespace, regex,
-    /// numbers, json, unordered_lines.
-    #[schemars(with = "Option<String>")]
-    pub compare: Option<Spanned<String>>,
-    /// Largest accepted difference between numbers, with `compare: numbers` (default 1e-6).
-    #[schemars(with = "Option<f64>")]
-    pub tolerance: Option<Spanned<f64>>,
-    /// Hide expected and actual output from the learner.
-    #[serde(default)]
-    pub hidden: bool,
-    /// Points this check is worth (default 1).
-    #[schemars(with = "Option<u32>")]
-    pub points: Option<Spanned<u32>>,
-    /// When this check fails, the rest of its task is skipped.
-    #[serde(default)]
-    pub gate: bool,
-    /// A hint shown to the learner when the check fails.
-    pub message: Option<String>,
-    /// Limits of this check (time and output only).
-    pub limits: Option<RawLimits>,
-}
-
-/// Expected results of a `run` check.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawExpect {
-    /// Expected standard output (a pattern with `compare: regex`).
-    #[schemars(with = "Option<String>")]
-    pub stdout: Option<Spanned<String>>,
-    /// Expected standard error (a pattern with `compare: regex`).
-    #[schemars(with = "Option<String>")]
-    pub stderr: Option<Spanned<String>>,
-    /// Expected exit code (default 0).
-    pub exit: Option<i64>,
 }

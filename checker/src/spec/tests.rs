@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::*;
+use crate::compare::{Compare, Comparison};
 
 /// Writes `yaml` as a project (plus grader files) into a fresh folder and loads it.
 fn load(yaml: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, Result<Project, SpecErrors>) {
@@ -96,9 +97,7 @@ fn a_valid_spec_becomes_a_typed_project() {
     assert_eq!(project.points(false), 1);
     let hello = &project.tasks[0];
     assert!(hello.mandatory && hello.checks[0].gate);
-    assert!(
-        matches!(&hello.checks[0].kind, CheckKind::FileExists { path } if path == "0-hello.js")
-    );
+    assert!(matches!(&hello.checks[0].kind, CheckKind::File(file) if file.path == "0-hello.js"));
     let CheckKind::Run(run) = &hello.checks[1].kind else {
         panic!("a run check")
     };
@@ -108,14 +107,20 @@ fn a_valid_spec_becomes_a_typed_project() {
         ByteSize::kib(1),
         "inherits the project's output limit"
     );
-    assert_eq!(run.comparison, Comparison::TrailingWhitespace);
+    assert_eq!(run.compare.mode, Comparison::TrailingWhitespace);
     assert_eq!(run.exit, 0);
     let advanced = &project.tasks[1];
     assert!(!advanced.mandatory && advanced.checks[0].hidden);
     let CheckKind::Run(run) = &advanced.checks[0].kind else {
         panic!("a run check")
     };
-    assert_eq!(run.comparison, Comparison::Numbers { tolerance: 0.5 });
+    assert_eq!(
+        run.compare,
+        Compare {
+            mode: Comparison::Numbers,
+            tolerance: 0.5
+        }
+    );
     assert_eq!(run.stdin.as_deref(), Some("1 2"));
     assert_eq!(project.version.len(), 16);
 }
@@ -347,4 +352,49 @@ tasks:
         ]
     );
     assert_eq!((errors[0].line, errors[0].column), (4, 11));
+}
+
+#[test]
+fn the_json_schema_lists_every_comparison_mode() {
+    let schema = json_schema();
+    let compare = &schema["$defs"]["RawCheck"]["properties"]["compare"];
+    assert!(
+        compare.to_string().contains("#/$defs/Comparison"),
+        "{compare}"
+    );
+    let modes: Vec<&str> = schema["$defs"]["Comparison"]["oneOf"]
+        .as_array()
+        .expect("the modes are listed")
+        .iter()
+        .map(|mode| mode["const"].as_str().unwrap())
+        .collect();
+    assert_eq!(modes, Comparison::names());
+    assert!(modes.contains(&"unordered_lines"), "{modes:?}");
+}
+
+#[test]
+fn a_check_of_one_kind_refuses_the_keys_of_another_and_unknown_keys() {
+    let check = |keys: &str| {
+        format!(
+            "id: d\ntitle: D\nruntime: node\ntasks:\n  - id: t\n    title: T\n    checks:\n      - {{ name: c, {keys} }}\n"
+        )
+    };
+    let found = errors(
+        &check("file: a.js, expect: { stdout: x }, compare: json"),
+        &[],
+    );
+    let messages: Vec<&str> = found.iter().map(|(_, _, m)| m.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`expect` has no meaning in a `file` check",
+            "`compare` has no meaning in a `file` check"
+        ]
+    );
+    let found = errors(&check("run: x, colour: red"), &[]);
+    assert!(
+        found[0].2.starts_with("unknown field `colour`"),
+        "{found:?}"
+    );
+    assert_eq!(found[0].0, 8, "{found:?}");
 }

@@ -10,11 +10,9 @@ use bytesize::ByteSize;
 use serde_saphyr::Spanned;
 use sha2::{Digest, Sha256};
 
-use super::raw::{RawCheck, RawLimits, RawProject, RawTask};
-use super::{
-    Check, CheckKind, GraderFile, Limits, Project, RunCheck, SPEC_FILE, SpecError, SpecErrors, Task,
-};
-use crate::compare::Comparison;
+use super::raw::{RawLimits, RawProject, RawTask};
+use super::{Check, GraderFile, Limits, Project, SPEC_FILE, SpecError, SpecErrors, Task};
+use crate::checks::{self, RawCheck};
 use crate::runtime;
 use crate::submission::FileProblem;
 
@@ -77,10 +75,12 @@ fn parse_hint(error: &serde_saphyr::Error) -> Option<String> {
 }
 
 fn loc<T>(spanned: &Spanned<T>) -> (u64, u64) {
-    (spanned.referenced.line(), spanned.referenced.column())
+    Validator::loc(spanned)
 }
 
-struct Validator {
+/// Collects every problem of one spec while it is turned into a [`Project`]; check kinds
+/// report theirs here too.
+pub struct Validator {
     path: PathBuf,
     dir: PathBuf,
     errors: Vec<SpecError>,
@@ -89,7 +89,13 @@ struct Validator {
 }
 
 impl Validator {
-    fn error(&mut self, at: (u64, u64), message: impl Into<String>, hint: Option<&str>) {
+    /// Line and column of a value in the spec.
+    pub fn loc<T>(spanned: &Spanned<T>) -> (u64, u64) {
+        (spanned.referenced.line(), spanned.referenced.column())
+    }
+
+    /// Records a problem at `at` (line, column), with a hint on what to do.
+    pub fn error(&mut self, at: (u64, u64), message: impl Into<String>, hint: Option<&str>) {
         self.errors.push(SpecError::at(
             &self.path,
             at,
@@ -228,7 +234,8 @@ impl Validator {
             .collect()
     }
 
-    fn limits(&mut self, raw: &RawLimits, base: Limits, project_level: bool) -> Limits {
+    /// Limits from `raw` over `base`; a memory limit only at the project level.
+    pub fn limits(&mut self, raw: &RawLimits, base: Limits, project_level: bool) -> Limits {
         let mut limits = base;
         if let Some(time) = &raw.time {
             match humantime::parse_duration(&time.value) {
@@ -290,7 +297,7 @@ impl Validator {
 
     /// Loads a grader file named in the spec, refusing paths that leave the project folder.
     /// Returns the name it gets in the work directory.
-    fn grader_file(&mut self, spec_path: &Spanned<String>) -> Option<String> {
+    pub fn grader_file(&mut self, spec_path: &Spanned<String>) -> Option<String> {
         let relative = &spec_path.value;
         if let Err(why) = sandbox::validate_relative_path(relative) {
             self.error(
@@ -398,134 +405,15 @@ impl Validator {
     }
 
     fn check(&mut self, raw: &RawCheck, limits: Limits) -> Option<Check> {
-        let at = loc(&raw.name);
-        let kind = match (&raw.file, &raw.run) {
-            (Some(file), None) => {
-                let run_only = [
-                    ("stdin", raw.stdin.is_some()),
-                    ("with", !raw.with.is_empty()),
-                    ("expect", raw.expect.is_some()),
-                    ("compare", raw.compare.is_some()),
-                    ("tolerance", raw.tolerance.is_some()),
-                    ("limits", raw.limits.is_some()),
-                ];
-                for (key, present) in run_only {
-                    if present {
-                        self.error(
-                            at,
-                            format!("`{key}` has no meaning in a `file` check"),
-                            Some("use it with a `run` check"),
-                        );
-                    }
-                }
-                if let Err(why) = sandbox::validate_relative_path(&file.value) {
-                    self.error(
-                        loc(file),
-                        format!("learner file path is not allowed: {why}"),
-                        None,
-                    );
-                }
-                CheckKind::FileExists {
-                    path: file.value.clone(),
-                }
-            }
-            (None, Some(command)) => CheckKind::Run(self.run_check(raw, command, limits)?),
-            (Some(file), Some(_)) => {
-                self.error(
-                    loc(file),
-                    "a check has either `file` or `run`, not both",
-                    Some("split it into two checks"),
-                );
-                return None;
-            }
-            (None, None) => {
-                self.error(
-                    at,
-                    format!("check `{}` has neither `file` nor `run`", raw.name.value),
-                    Some("add `run: <command>` (with `expect:`) or `file: <path>`"),
-                );
-                return None;
-            }
-        };
+        let kind = checks::validate(raw, self, limits)?;
+        let common = &raw.common;
         Some(Check {
             name: raw.name.value.clone(),
             kind,
-            points: raw.points.as_ref().map_or(1, |p| p.value),
-            hidden: raw.hidden,
-            gate: raw.gate,
-            message: raw.message.clone(),
-        })
-    }
-
-    fn run_check(
-        &mut self,
-        raw: &RawCheck,
-        command: &Spanned<String>,
-        limits: Limits,
-    ) -> Option<RunCheck> {
-        if command.value.trim().is_empty() {
-            self.error(loc(command), "the command is empty", None);
-        }
-        for file in &raw.with {
-            self.grader_file(file);
-        }
-        let expect = raw.expect.as_ref();
-        let stdout = expect.and_then(|e| e.stdout.as_ref());
-        let stderr = expect.and_then(|e| e.stderr.as_ref());
-        let comparison = match &raw.compare {
-            None => Comparison::TrailingWhitespace,
-            Some(name) => match Comparison::from_name(&name.value) {
-                Some(mode) => mode,
-                None => {
-                    self.error(
-                        loc(name),
-                        format!("unknown comparison `{}`", name.value),
-                        Some(&format!("use one of: {}", Comparison::NAMES.join(", "))),
-                    );
-                    Comparison::Exact
-                }
-            },
-        };
-        let comparison = match (comparison, &raw.tolerance) {
-            (Comparison::Numbers { .. }, Some(t)) if t.value.is_finite() && t.value >= 0.0 => {
-                Comparison::Numbers { tolerance: t.value }
-            }
-            (Comparison::Numbers { .. }, Some(t)) => {
-                self.error(loc(t), "the tolerance must be a non-negative number", None);
-                comparison
-            }
-            (_, Some(t)) => {
-                self.error(
-                    loc(t),
-                    "`tolerance` only applies with `compare: numbers`",
-                    Some("remove it or set `compare: numbers`"),
-                );
-                comparison
-            }
-            (mode, None) => mode,
-        };
-        for expected in [stdout, stderr].into_iter().flatten() {
-            if let Err(why) = comparison.check_expected(&expected.value) {
-                let hint = match comparison {
-                    Comparison::Regex => "the pattern must match the whole output",
-                    _ => "fix the expected text",
-                };
-                self.error(loc(expected), why, Some(hint));
-            }
-        }
-        let limits = match &raw.limits {
-            Some(own) => self.limits(own, limits, false),
-            None => limits,
-        };
-        Some(RunCheck {
-            command: command.value.clone(),
-            stdin: raw.stdin.clone(),
-            stdout: stdout.map(|s| s.value.clone()),
-            stderr: stderr.map(|s| s.value.clone()),
-            exit: expect.and_then(|e| e.exit).unwrap_or(0),
-            comparison,
-            time: limits.time,
-            output: limits.output,
+            points: common.points.as_ref().map_or(1, |p| p.value),
+            hidden: common.hidden.unwrap_or(false),
+            gate: common.gate.unwrap_or(false),
+            message: common.message.clone(),
         })
     }
 }
