@@ -86,13 +86,22 @@ fn redact(url: &str) -> String {
         let query: Vec<String> = query
             .split('&')
             .map(|pair| match pair.split_once('=') {
-                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                Some((key, _)) if secret_key(key) => format!("{key}=***"),
                 _ => pair.to_owned(),
             })
             .collect();
         out = format!("{base}{}", query.join("&"));
     }
     out
+}
+
+/// Whether a query parameter holds a secret: `password`, `sslpassword`, and any other
+/// spelling or casing of a password, secret or token.
+fn secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    ["pass", "secret", "token"]
+        .iter()
+        .any(|word| key.contains(word))
 }
 
 #[cfg(test)]
@@ -113,6 +122,11 @@ mod tests {
         assert_eq!(
             url.to_string(),
             "postgresql://u@h/db?sslmode=disable&password=***"
+        );
+        let url = DbUrl::parse("postgres://u@h/db?SSLPassword=k3y&Password=x&passfile=/p").unwrap();
+        assert_eq!(
+            url.to_string(),
+            "postgres://u@h/db?SSLPassword=***&Password=***&passfile=***"
         );
         let url = DbUrl::parse("postgres://u:p%40ss@h/db").unwrap();
         assert_eq!(url.to_string(), "postgres://u:***@h/db");
