@@ -589,11 +589,14 @@ async fn a_background_server_lives_for_one_check() {
             .await
             .unwrap()
     );
-    // Two probes: the first one ending does not end the server.
-    for _ in 0..2 {
-        let out = sandbox.run(&fetch(8000)).await.unwrap();
-        assert_eq!(out.stdout, b"200\n", "{out:?}");
-    }
+    // Two probes with a failing command between them: no command of the check, ending well
+    // or not, ends the server.
+    let out = sandbox.run(&fetch(8000)).await.unwrap();
+    assert_eq!(out.stdout, b"200\n", "{out:?}");
+    let failed = sandbox.run(&run("exit 3")).await.unwrap();
+    assert_eq!(failed.exit_code, Some(3));
+    let out = sandbox.run(&fetch(8000)).await.unwrap();
+    assert_eq!(out.stdout, b"200\n", "{out:?}");
     assert!(handle.is_running());
     sandbox.end_check().await.unwrap();
     let output = handle.finish().await;
