@@ -443,9 +443,13 @@ async fn the_orphan_sweep_removes_services_of_dead_processes() {
         .output()
         .unwrap();
     let service = String::from_utf8_lossy(&service.stdout).trim().to_owned();
-    assert!(container_exists(&learner) && container_exists(&service));
-    let removed = engine.sweep_orphans().await.unwrap();
-    assert!(removed >= 2, "{removed}");
+    assert!(
+        !learner.is_empty() && !service.is_empty(),
+        "docker run failed"
+    );
+    // Another process on this host may sweep them first, so the count is not asserted: only
+    // that both are gone once this sweep has run.
+    engine.sweep_orphans().await.unwrap();
     assert!(
         !container_exists(&service),
         "the service survived the sweep"
