@@ -443,9 +443,13 @@ async fn the_orphan_sweep_removes_services_of_dead_processes() {
         .output()
         .unwrap();
     let service = String::from_utf8_lossy(&service.stdout).trim().to_owned();
-    assert!(container_exists(&learner) && container_exists(&service));
-    let removed = engine.sweep_orphans().await.unwrap();
-    assert!(removed >= 2, "{removed}");
+    assert!(
+        !learner.is_empty() && !service.is_empty(),
+        "docker run failed"
+    );
+    // Another process on this host may sweep them first, so the count is not asserted: only
+    // that both are gone once this sweep has run.
+    engine.sweep_orphans().await.unwrap();
     assert!(
         !container_exists(&service),
         "the service survived the sweep"
@@ -589,11 +593,14 @@ async fn a_background_server_lives_for_one_check() {
             .await
             .unwrap()
     );
-    // Two probes: the first one ending does not end the server.
-    for _ in 0..2 {
-        let out = sandbox.run(&fetch(8000)).await.unwrap();
-        assert_eq!(out.stdout, b"200\n", "{out:?}");
-    }
+    // Two probes with a failing command between them: no command of the check, ending well
+    // or not, ends the server.
+    let out = sandbox.run(&fetch(8000)).await.unwrap();
+    assert_eq!(out.stdout, b"200\n", "{out:?}");
+    let failed = sandbox.run(&run("exit 3")).await.unwrap();
+    assert_eq!(failed.exit_code, Some(3));
+    let out = sandbox.run(&fetch(8000)).await.unwrap();
+    assert_eq!(out.stdout, b"200\n", "{out:?}");
     assert!(handle.is_running());
     sandbox.end_check().await.unwrap();
     let output = handle.finish().await;
