@@ -363,8 +363,15 @@ mod tests {
     #[test]
     fn every_mode_has_a_spec_name_listed_in_the_schema() {
         let names = Comparison::names();
-        assert_eq!(names.len(), 7, "{names:?}");
-        assert_eq!(names[1], "trailing_whitespace");
+        for known in [
+            "exact",
+            "trailing_whitespace",
+            "regex",
+            "numbers",
+            "unordered_lines",
+        ] {
+            assert!(names.iter().any(|n| n == known), "{known} in {names:?}");
+        }
         for name in &names {
             let mode = Comparison::from_name(name).unwrap();
             assert!(!Compare::new(mode).describe().is_empty());

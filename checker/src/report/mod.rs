@@ -95,7 +95,12 @@ pub struct TaskReport {
     pub checks: Vec<CheckReport>,
 }
 
-/// The result of one check.
+/// The result of one check, of any kind.
+///
+/// Every field past `reason` is optional and filled by the kinds it means something to: a
+/// command fills `stderr` and `exit_code`; any check comparing a value (a command's output, a
+/// response body) fills `expected`, `actual` and `diff`. Renderers show what is present, so a
+/// new kind needs no new field and no renderer change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
     /// Check name.
@@ -112,15 +117,15 @@ pub struct CheckReport {
     pub reason: Option<String>,
     /// The spec author's hint for a failure.
     pub message: Option<String>,
-    /// Expected standard output (or standard error, whichever differed).
+    /// The expected value that differed (for a command: its standard output or error).
     pub expected: Option<String>,
-    /// Actual standard output (or standard error, whichever differed).
+    /// The actual value (for a command: its standard output or error, whichever differed).
     pub actual: Option<String>,
     /// Unified diff from expected to actual.
     pub diff: Option<String>,
-    /// Standard error of the command, when it crashed or exited unexpectedly.
+    /// Standard error of a command, when it crashed, exited unexpectedly or printed wrongly.
     pub stderr: Option<String>,
-    /// Exit code of the command.
+    /// Exit code of a command.
     pub exit_code: Option<i64>,
     /// The limit that was hit, e.g. `5s`, `128 MiB`.
     pub limit: Option<String>,
@@ -374,6 +379,43 @@ mod tests {
         assert_eq!(redacted.actual, None);
         assert_eq!(redacted.reason.as_deref(), Some("printed something else"));
         assert_eq!(redacted.verdict, Verdict::WrongOutput);
+    }
+
+    /// A check that is not a command (no exit code, no standard error) still has every field
+    /// the README documents, so readers of the JSON report need no change for a new kind.
+    #[test]
+    fn a_check_without_a_command_keeps_every_documented_field() {
+        let mut compared = check(Verdict::WrongOutput, 1);
+        compared.expected = Some("200".into());
+        compared.actual = Some("404".into());
+        let json = serde_json::to_value(&compared).unwrap();
+        let fields: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut documented = [
+            "name",
+            "verdict",
+            "points",
+            "max_points",
+            "hidden",
+            "reason",
+            "message",
+            "expected",
+            "actual",
+            "diff",
+            "stderr",
+            "exit_code",
+            "limit",
+            "duration_ms",
+        ];
+        documented.sort_unstable();
+        let mut fields = fields;
+        fields.sort_unstable();
+        assert_eq!(fields, documented);
+        assert_eq!(json["exit_code"], serde_json::Value::Null);
     }
 
     #[test]
