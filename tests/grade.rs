@@ -1,134 +1,193 @@
 //! `checker grade` end to end: the real binary, a real Docker engine, the shipped curriculum
-//! and its fixtures (a reference solution and broken ones with the verdicts they must get).
+//! and every project's fixtures (a reference solution and broken ones as overlays on it, each
+//! with the verdicts it must get; see `support::fixtures`).
 
-mod common;
+mod support;
 
 use std::collections::BTreeMap;
 
-use common::*;
 use serde_json::Value;
+use support::docker::{containers_of, docker_ready};
+use support::fixtures::{self, Expected};
+use support::*;
 
 const PROJECT: &str = "es6-data-manipulation";
 
-/// What a fixture must get, from its `verdicts.json`.
-#[derive(serde::Deserialize)]
-struct Expected {
-    exit: i32,
-    score: f64,
-    bonus: f64,
-    not_passed: BTreeMap<String, String>,
-}
-
-/// Grades a fixture with `--json --show-hidden` and checks exit code, scores, and that exactly
-/// the listed checks did not pass, each with its verdict.
-fn grade_fixture(name: &str) -> Value {
-    let dir = fixture(&format!("{PROJECT}/{name}"));
-    let expected: Expected =
-        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/verdicts.json")).unwrap())
-            .unwrap();
-    let output = run(&["grade", PROJECT, &dir, "--json", "--show-hidden"]);
-    let report: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(&output), stderr(&output)));
-    assert_eq!(
-        output.status.code(),
-        Some(expected.exit),
-        "{}",
-        stderr(&output)
+/// Grades one case with `--json --show-hidden`; what differs from its `verdicts.json` and from
+/// the report's JSON contract, one line each.
+fn grade_case(project: &str, case: &str) -> Vec<String> {
+    let expected: Expected = fixtures::expected(project, case);
+    let submission = fixtures::submission(project, case);
+    let output = run(&[
+        "grade",
+        project,
+        &submission.arg(),
+        "--json",
+        "--show-hidden",
+    ]);
+    let report: Value = match serde_json::from_slice(&output.stdout) {
+        Ok(report) => report,
+        Err(e) => {
+            return vec![format!(
+                "not JSON ({e}): {}\n{}",
+                stdout(&output),
+                stderr(&output)
+            )];
+        }
+    };
+    let mut problems = Vec::new();
+    differs(
+        &mut problems,
+        "exit code",
+        format!("{:?}", output.status.code()),
+        format!("{:?}", Some(expected.exit)),
     );
-    assert_eq!(report["project"], PROJECT);
-    assert_eq!(
-        report["score"].as_f64(),
-        Some(expected.score),
-        "score of {name}"
+    differs(
+        &mut problems,
+        "project",
+        report["project"].to_string(),
+        format!("{project:?}"),
     );
-    assert_eq!(
-        report["bonus"].as_f64(),
-        Some(expected.bonus),
-        "bonus of {name}"
+    differs(
+        &mut problems,
+        "score",
+        format!("{:?}", report["score"].as_f64()),
+        format!("{:?}", Some(expected.score)),
+    );
+    differs(
+        &mut problems,
+        "bonus",
+        format!("{:?}", report["bonus"].as_f64()),
+        format!("{:?}", Some(expected.bonus)),
+    );
+    differs(
+        &mut problems,
+        "platform_error",
+        report["platform_error"].to_string(),
+        "null".into(),
     );
     let mut not_passed = BTreeMap::new();
-    for task in report["tasks"].as_array().unwrap() {
-        for check in task["checks"].as_array().unwrap() {
-            let verdict = check["verdict"].as_str().unwrap();
+    let mut contract = Vec::new();
+    let tasks = report["tasks"].as_array().cloned().unwrap_or_default();
+    for task in &tasks {
+        // The JSON contract other tools rely on.
+        for key in ["id", "mandatory", "score", "checks"] {
+            if task[key].is_null() {
+                contract.push(format!("task {} lacks {key}", task["id"]));
+            }
+        }
+        for check in task["checks"].as_array().into_iter().flatten() {
+            for key in [
+                "name",
+                "verdict",
+                "points",
+                "expected",
+                "actual",
+                "diff",
+                "duration_ms",
+            ] {
+                if check.get(key).is_none() {
+                    contract.push(format!("check {} lacks {key}", check["name"]));
+                }
+            }
+            let verdict = check["verdict"].as_str().unwrap_or("?");
+            let key = format!(
+                "{}/{}",
+                task["id"].as_str().unwrap_or("?"),
+                check["name"].as_str().unwrap_or("?")
+            );
+            // Shown in full (--show-hidden), a wrong output carries its unified diff.
+            if verdict == "wrong_output"
+                && !check["diff"]
+                    .as_str()
+                    .is_some_and(|d| d.starts_with("--- expected\n+++ actual\n"))
+            {
+                contract.push(format!("{key}: wrong output without a diff: {check}"));
+            }
             if verdict != "passed" {
-                let key = format!(
-                    "{}/{}",
-                    task["id"].as_str().unwrap(),
-                    check["name"].as_str().unwrap()
-                );
                 not_passed.insert(key, verdict.to_owned());
             }
         }
     }
-    assert_eq!(not_passed, expected.not_passed, "verdicts of {name}");
-    report
+    problems.extend(contract);
+    if not_passed != expected.not_passed {
+        problems.push(format!(
+            "checks not passed: got {not_passed:#?}, want {:#?}",
+            expected.not_passed
+        ));
+    }
+    let passed_tasks = report["passed_tasks"].as_u64();
+    differs(
+        &mut problems,
+        "total_tasks",
+        format!("{:?}", report["total_tasks"].as_u64()),
+        format!("{:?}", Some(tasks.len() as u64)),
+    );
+    if expected.not_passed.is_empty() {
+        differs(
+            &mut problems,
+            "passed_tasks",
+            format!("{passed_tasks:?}"),
+            format!("{:?}", Some(tasks.len() as u64)),
+        );
+    }
+    if !problems.is_empty() {
+        problems.push(format!("stderr: {}", stderr(&output)));
+    }
+    problems
 }
 
+/// Adds `what: got …, want …` to `problems` when they differ.
+fn differs(problems: &mut Vec<String>, what: &str, got: String, want: String) {
+    if got != want {
+        problems.push(format!("{what}: got {got}, want {want}"));
+    }
+}
+
+/// Every case of every project with fixtures gets exactly its `verdicts.json`: exit code,
+/// score, bonus and the verdict of every check that does not pass.
 #[test]
-fn the_reference_solution_scores_100() {
+fn every_fixture_of_every_project_gets_its_verdicts() {
     if !docker_ready() {
         return;
     }
-    let report = grade_fixture("reference");
-    assert_eq!(report["passed_tasks"], 12);
-    assert_eq!(report["total_tasks"], 12);
-    assert_eq!(report["platform_error"], Value::Null);
-    // The JSON contract other tools rely on.
-    let task = &report["tasks"][0];
-    for key in ["id", "mandatory", "score", "checks"] {
-        assert!(!task[key].is_null(), "task lacks {key}");
+    let projects = fixtures::projects();
+    assert!(projects.contains(&PROJECT.to_owned()), "{projects:?}");
+    let mut failures = Vec::new();
+    let mut graded = 0;
+    for project in &projects {
+        for case in fixtures::cases(project) {
+            graded += 1;
+            let problems = grade_case(project, &case);
+            if !problems.is_empty() {
+                failures.push(format!("{project}/{case}:\n  {}", problems.join("\n  ")));
+            }
+        }
     }
-    let check = &task["checks"][0];
-    for key in [
-        "name",
-        "verdict",
-        "points",
-        "expected",
-        "actual",
-        "diff",
-        "duration_ms",
-    ] {
-        assert!(check.get(key).is_some(), "check lacks {key}");
-    }
+    assert!(graded >= 6, "only {graded} fixtures");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every shipped project has fixtures: a reference that scores 100 and broken solutions.
 #[test]
-fn wrong_output_is_diffed() {
-    if !docker_ready() {
-        return;
-    }
-    let report = grade_fixture("wrong-output");
-    let check = &report["tasks"][3]["checks"][0];
-    assert_eq!(check["verdict"], "wrong_output");
-    let diff = check["diff"].as_str().unwrap();
-    assert!(diff.starts_with("--- expected\n+++ actual\n"), "{diff}");
-}
-
-#[test]
-fn a_missing_file_fails_only_its_task() {
-    if docker_ready() {
-        grade_fixture("missing-file");
-    }
-}
-
-#[test]
-fn a_crash_is_a_runtime_error() {
-    if docker_ready() {
-        grade_fixture("runtime-error");
-    }
-}
-
-#[test]
-fn a_misspelled_export_is_a_runtime_error() {
-    if docker_ready() {
-        grade_fixture("export-typo");
-    }
-}
-
-#[test]
-fn the_advanced_task_only_affects_the_bonus() {
-    if docker_ready() {
-        grade_fixture("advanced-missing");
+fn every_shipped_project_has_a_reference_and_broken_fixtures() {
+    for project in fixtures::shipped_projects() {
+        let cases = fixtures::cases(&project);
+        assert_eq!(
+            cases.first().map(String::as_str),
+            Some("reference"),
+            "tests/fixtures/{project}/reference is missing"
+        );
+        let reference = fixtures::expected(&project, "reference");
+        assert_eq!(
+            (reference.exit, reference.score, reference.not_passed.len()),
+            (0, 100.0, 0),
+            "{project}'s reference must score 100"
+        );
+        assert!(cases.len() > 1, "{project} has no broken fixture");
+        for case in &cases {
+            fixtures::expected(&project, case);
+        }
     }
 }
 
@@ -137,8 +196,8 @@ fn hidden_checks_keep_their_secrets_from_learners() {
     if !docker_ready() {
         return;
     }
-    let dir = fixture(&format!("{PROJECT}/wrong-output"));
-    let output = run(&["grade", PROJECT, &dir, "--json"]);
+    let submission = fixtures::submission(PROJECT, "wrong-output");
+    let output = run(&["grade", PROJECT, &submission.arg(), "--json"]);
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let checks = report["tasks"][3]["checks"].as_array().unwrap();
     let hidden: Vec<&Value> = checks.iter().filter(|c| c["hidden"] == true).collect();
@@ -156,8 +215,8 @@ fn the_terminal_report_reads_well_without_color() {
     if !docker_ready() {
         return;
     }
-    let dir = fixture(&format!("{PROJECT}/wrong-output"));
-    let output = run(&["grade", PROJECT, &dir]);
+    let submission = fixtures::submission(PROJECT, "wrong-output");
+    let output = run(&["grade", PROJECT, &submission.arg()]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1));
     assert!(!text.contains('\x1b'), "colors with NO_COLOR:\n{text}");

@@ -1,14 +1,17 @@
 //! The grading server's API and its command-line client, end to end: the real `checker`
 //! binary serving on 127.0.0.1, a real SQLite file (and PostgreSQL where named), real Docker.
 
-mod common;
-mod server_support;
+mod support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
 use serde_json::Value;
-use server_support::*;
+use support::docker::docker_ready;
+use support::http::*;
+use support::library::archive;
+use support::server::*;
+use support::*;
 
 /// Every endpoint that needs a token, as (method, path).
 fn guarded(own: i64) -> Vec<(&'static str, String)> {
