@@ -153,17 +153,32 @@ fn every_fixture_of_every_project_gets_its_verdicts() {
     }
     let projects = fixtures::projects();
     assert!(projects.contains(&PROJECT.to_owned()), "{projects:?}");
-    let mut failures = Vec::new();
-    let mut graded = 0;
-    for project in &projects {
-        for case in fixtures::cases(project) {
-            graded += 1;
-            let problems = grade_case(project, &case);
-            if !problems.is_empty() {
-                failures.push(format!("{project}/{case}:\n  {}", problems.join("\n  ")));
-            }
+    let cases: Vec<(String, String)> = projects
+        .iter()
+        .flat_map(|p| fixtures::cases(p).into_iter().map(move |c| (p.clone(), c)))
+        .collect();
+    // Two gradings at a time, as two tests would run: each case is independent.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                while let Some((project, case)) =
+                    cases.get(next.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+                {
+                    let problems = grade_case(project, case);
+                    if !problems.is_empty() {
+                        failures
+                            .lock()
+                            .unwrap()
+                            .push(format!("{project}/{case}:\n  {}", problems.join("\n  ")));
+                    }
+                }
+            });
         }
-    }
+    });
+    let failures = failures.into_inner().unwrap();
+    let graded = cases.len();
     assert!(graded >= 6, "only {graded} fixtures");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use support::docker::docker_ready;
+use support::fixtures;
 use support::http::*;
 use support::library::archive;
 use support::server::*;
@@ -343,14 +344,8 @@ fn the_cli_signs_in_submits_and_waits_like_grade() {
     let base = server.url.clone();
 
     // Not signed in yet: a clear refusal (exit 2), and a dead server is the platform's fault.
-    let fixture = |name: &str| {
-        root()
-            .join("tests/fixtures/es6-data-manipulation")
-            .join(name)
-            .display()
-            .to_string()
-    };
-    let reference = fixture("reference");
+    let reference = fixtures::submission("es6-data-manipulation", "reference").arg();
+    let wrong_output = fixtures::submission("es6-data-manipulation", "wrong-output");
     let anonymous = sandbox.run(
         &[
             "submit",
@@ -430,7 +425,7 @@ fn the_cli_signs_in_submits_and_waits_like_grade() {
         &[
             "submit",
             "es6-data-manipulation",
-            &fixture("wrong-output"),
+            &wrong_output.arg(),
             "--wait",
         ],
         "",
