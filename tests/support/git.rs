@@ -5,10 +5,14 @@
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode, Uri};
+
 use super::http::{Body, send};
-use super::{available, root};
+use super::{available, root, text};
 
 /// The curriculum of the git tests: `git-sum` in `0x01-sum`, `git-greet` in `0x02-greet`.
 pub fn git_tasks() -> String {
@@ -206,65 +210,48 @@ pub struct Received {
     pub at: Instant,
 }
 
-/// An HTTP receiver of result callbacks on 127.0.0.1: answers 500 to the first `failures`
-/// requests, 200 after.
+/// An HTTP receiver of result callbacks on 127.0.0.1 (axum, on a thread of its own): answers 500
+/// to the first `failures` requests, 200 after.
 pub struct CallbackReceiver {
     pub port: u16,
-    pub received: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+    pub received: Arc<Mutex<Vec<Received>>>,
 }
 
 impl CallbackReceiver {
     pub fn start(failures: usize) -> CallbackReceiver {
-        use std::io::{BufRead, BufReader, Read, Write};
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
         let port = listener.local_addr().unwrap().port();
-        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let received = Arc::new(Mutex::new(Vec::new()));
         let log = received.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let mut reader = BufReader::new(stream);
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() {
-                    continue;
-                }
-                let path = line.split_whitespace().nth(1).unwrap_or("").to_owned();
-                let mut headers = std::collections::BTreeMap::new();
-                loop {
-                    let mut header = String::new();
-                    if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
-                        break;
-                    }
-                    if let Some((k, v)) = header.split_once(':') {
-                        headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-                    }
-                }
-                let length: usize = headers
-                    .get("content-length")
-                    .and_then(|l| l.parse().ok())
-                    .unwrap_or(0);
-                let mut body = vec![0; length];
-                let _ = reader.read_exact(&mut body);
-                let count = {
-                    let mut log = log.lock().unwrap();
-                    log.push(Received {
-                        path,
-                        headers,
-                        body,
-                        at: Instant::now(),
-                    });
-                    log.len()
-                };
-                let status = if count <= failures {
-                    "500 Internal Server Error"
-                } else {
-                    "200 OK"
-                };
-                let _ = reader.get_mut().write_all(
-                    format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                        .as_bytes(),
-                );
+        let receive = move |uri: Uri, headers: HeaderMap, body: Bytes| async move {
+            let mut log = log.lock().unwrap();
+            log.push(Received {
+                path: uri.path_and_query().map_or("", |p| p.as_str()).to_owned(),
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str().to_owned(), text(v.as_bytes())))
+                    .collect(),
+                body: body.to_vec(),
+                at: Instant::now(),
+            });
+            if log.len() <= failures {
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::OK
             }
+        };
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(async move {
+                    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                    axum::serve(listener, axum::Router::new().fallback(receive))
+                        .await
+                        .unwrap();
+                });
         });
         CallbackReceiver { port, received }
     }
