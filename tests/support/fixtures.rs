@@ -16,7 +16,7 @@ use super::root;
 const CONTROL_FILES: [&str; 2] = ["verdicts.json", "overlay.json"];
 
 /// What grading a case must give, from its `verdicts.json`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expected {
     /// `checker grade`'s exit code.
