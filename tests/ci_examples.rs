@@ -1,11 +1,13 @@
 //! The pipeline examples in docs/ci are not decoration: their `checker` commands run here, in a
 //! copy of a learner's repository, and must pass on the reference and fail below the threshold.
 
-mod common;
+mod support;
 
 use std::path::Path;
 
-use common::*;
+use support::docker::docker_ready;
+use support::fixtures::{self, copy_dir};
+use support::*;
 
 /// The `checker ...` command lines of an example (in `run:` blocks or `script:` lists).
 fn checker_commands(example: &str) -> Vec<String> {
@@ -25,26 +27,11 @@ fn checker_commands(example: &str) -> Vec<String> {
 fn learner_repo(solution: &str) -> tempfile::TempDir {
     let repo = tempfile::tempdir().unwrap();
     copy_dir(
-        &root()
-            .join("tests/fixtures/es6-data-manipulation")
-            .join(solution),
+        fixtures::submission("es6-data-manipulation", solution).path(),
         &repo.path().join("0x03-ES6_data_manipulation"),
     );
     copy_dir(&root().join("tasks"), &repo.path().join("checker-tasks"));
     repo
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Runs an example's commands in `repo`; returns the last exit code.

@@ -3,15 +3,15 @@
 //! for what a person sees: signing in, a submission graded live, scores, the instructor's grid.
 //! Screenshots of the main pages land in `target/screenshots/`.
 
-mod common;
-mod dashboard_support;
-mod server_support;
+mod support;
 
 use std::time::Duration;
 
-use dashboard_support::*;
 use fantoccini::Locator;
-use server_support::{Sandbox, smoke_tasks, submit_smoke, wait_final};
+use support::dashboard::*;
+use support::docker::docker_ready;
+use support::http::request;
+use support::server::{Sandbox, fresh_postgres, smoke_tasks, submit_smoke, wait_final};
 
 /// Learners ada and bob, instructor prof (password `password123`), and API tokens of the two.
 fn class(sandbox: &Sandbox, db: &str) -> (String, String) {
@@ -235,7 +235,7 @@ fn sessions_cookies_csrf_and_who_sees_what() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_follows_grading_live_and_shows_scores() {
-    if !server_support::docker_ready() {
+    if !docker_ready() {
         return;
     }
     let Some(browser) = Browser::start(1280, 900).await else {
@@ -424,13 +424,13 @@ async fn a_browser_follows_grading_live_and_shows_scores() {
 
 #[test]
 fn the_dashboard_runs_on_postgresql_too() {
-    let Some(db) = server_support::fresh_postgres("dashboard") else {
+    let Some(db) = fresh_postgres("dashboard") else {
         return;
     };
     let sandbox = Sandbox::new();
     let (ada_token, _) = class(&sandbox, &db);
     // With Docker, grade for real, so that the grid and its CSV hold a score.
-    let grading = server_support::docker_ready();
+    let grading = docker_ready();
     let tasks = smoke_tasks();
     let mut args = vec!["--tasks-dir", tasks.as_str()];
     if !grading {
@@ -507,7 +507,7 @@ fn the_dashboard_runs_on_postgresql_too() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_javascript_pages_still_work_and_refresh_while_grading() {
-    if !server_support::docker_ready() {
+    if !docker_ready() {
         return;
     }
     let Some(browser) =

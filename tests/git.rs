@@ -3,16 +3,18 @@
 //! webhook deliveries (good, bad, replayed, too old), a push touching two project folders, a
 //! force-push back to an older commit, a host that never answers and a repository too large.
 
-mod common;
-mod dashboard_support;
-mod git_support;
-mod server_support;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use git_support::*;
 use serde_json::{Value, json};
-use server_support::*;
+use support::dashboard::{csrf_of, http_sign_in};
+use support::docker::docker_ready;
+use support::git::*;
+use support::http::*;
+use support::library::github_signature;
+use support::server::*;
+use support::*;
 
 const SECRET: &str = "webhook-s3cret";
 
@@ -101,8 +103,8 @@ fn submit_from_a_git_url_grades_exactly_that_commit() {
     assert_eq!(shown["git"]["commit"], full);
     assert_eq!(shown["git"]["rev"], "main");
     // The dashboard shows which commit was graded.
-    let session = dashboard_support::http_sign_in(base, "ada", "password123");
-    let page = dashboard_support::request(
+    let session = http_sign_in(base, "ada", "password123");
+    let page = request(
         "GET",
         base,
         &format!("/submissions/{id}"),
@@ -114,14 +116,14 @@ fn submit_from_a_git_url_grades_exactly_that_commit() {
     assert!(html.contains("folder <code>0x01-sum</code>"), "{html}");
     // ... and links a repository from its settings page, CSRF-protected like every form.
     let cookie = [("Cookie", session.as_str())];
-    let settings = dashboard_support::request("GET", base, "/settings", &cookie, None);
+    let settings = request("GET", base, "/settings", &cookie, None);
     assert!(
         settings.body.contains("No repository linked yet."),
         "{}",
         settings.body
     );
-    let csrf = dashboard_support::csrf_of(&settings.body);
-    let forged = dashboard_support::request(
+    let csrf = csrf_of(&settings.body);
+    let forged = request(
         "POST",
         base,
         "/settings/repos",
@@ -129,7 +131,7 @@ fn submit_from_a_git_url_grades_exactly_that_commit() {
         Some(&format!("url={url}")),
     );
     assert_eq!(forged.status, 403);
-    let linked = dashboard_support::request(
+    let linked = request(
         "POST",
         base,
         "/settings/repos",
@@ -137,14 +139,14 @@ fn submit_from_a_git_url_grades_exactly_that_commit() {
         Some(&format!("csrf={csrf}&url={url}")),
     );
     assert_eq!(linked.status, 303, "{}", linked.body);
-    let settings = dashboard_support::request("GET", base, "/settings", &cookie, None);
+    let settings = request("GET", base, "/settings", &cookie, None);
     assert!(settings.body.contains("learner.git"), "{}", settings.body);
     assert!(
         settings.body.contains("/api/hooks/git"),
         "{}",
         settings.body
     );
-    let refused = dashboard_support::request(
+    let refused = request(
         "POST",
         base,
         "/settings/repos",

@@ -1,134 +1,165 @@
 //! `checker grade` end to end: the real binary, a real Docker engine, the shipped curriculum
-//! and its fixtures (a reference solution and broken ones with the verdicts they must get).
+//! and every project's fixtures (a reference solution and broken ones as overlays on it, each
+//! with the verdicts it must get; see `support::fixtures`).
 
-mod common;
+mod support;
 
 use std::collections::BTreeMap;
 
-use common::*;
 use serde_json::Value;
+use support::docker::{containers_of, docker_ready};
+use support::fixtures::{self, Expected};
+use support::*;
 
 const PROJECT: &str = "es6-data-manipulation";
 
-/// What a fixture must get, from its `verdicts.json`.
-#[derive(serde::Deserialize)]
-struct Expected {
-    exit: i32,
-    score: f64,
-    bonus: f64,
-    not_passed: BTreeMap<String, String>,
-}
-
-/// Grades a fixture with `--json --show-hidden` and checks exit code, scores, and that exactly
-/// the listed checks did not pass, each with its verdict.
-fn grade_fixture(name: &str) -> Value {
-    let dir = fixture(&format!("{PROJECT}/{name}"));
-    let expected: Expected =
-        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/verdicts.json")).unwrap())
-            .unwrap();
-    let output = run(&["grade", PROJECT, &dir, "--json", "--show-hidden"]);
-    let report: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(&output), stderr(&output)));
-    assert_eq!(
-        output.status.code(),
-        Some(expected.exit),
-        "{}",
-        stderr(&output)
-    );
-    assert_eq!(report["project"], PROJECT);
-    assert_eq!(
-        report["score"].as_f64(),
-        Some(expected.score),
-        "score of {name}"
-    );
-    assert_eq!(
-        report["bonus"].as_f64(),
-        Some(expected.bonus),
-        "bonus of {name}"
-    );
+/// Grades one case with `--json --show-hidden`; what differs from its `verdicts.json` and from
+/// the report's JSON contract, one line each.
+fn grade_case(project: &str, case: &str) -> Vec<String> {
+    let expected = fixtures::expected(project, case);
+    let submission = fixtures::submission(project, case);
+    let output = run(&[
+        "grade",
+        project,
+        &submission.arg(),
+        "--json",
+        "--show-hidden",
+    ]);
+    let report: Value = match serde_json::from_slice(&output.stdout) {
+        Ok(report) => report,
+        Err(e) => return vec![format!("not JSON ({e}): {}", stderr(&output))],
+    };
+    let mut problems = Vec::new();
+    let tasks = report["tasks"].as_array().cloned().unwrap_or_default();
     let mut not_passed = BTreeMap::new();
-    for task in report["tasks"].as_array().unwrap() {
-        for check in task["checks"].as_array().unwrap() {
-            let verdict = check["verdict"].as_str().unwrap();
+    for task in &tasks {
+        // The JSON contract other tools rely on.
+        for key in ["id", "mandatory", "score", "checks"] {
+            if task[key].is_null() {
+                problems.push(format!("task {} lacks {key}", task["id"]));
+            }
+        }
+        for check in task["checks"].as_array().into_iter().flatten() {
+            let keys = [
+                "name",
+                "verdict",
+                "points",
+                "expected",
+                "actual",
+                "diff",
+                "duration_ms",
+            ];
+            for key in keys.into_iter().filter(|key| check.get(key).is_none()) {
+                problems.push(format!("check {} lacks {key}", check["name"]));
+            }
+            let verdict = check["verdict"].as_str().unwrap_or("?");
+            let key = format!(
+                "{}/{}",
+                task["id"].as_str().unwrap_or("?"),
+                check["name"].as_str().unwrap_or("?")
+            );
+            // Shown in full (--show-hidden), a wrong output carries its unified diff.
+            let diff = check["diff"].as_str().unwrap_or("");
+            if verdict == "wrong_output" && !diff.starts_with("--- expected\n+++ actual\n") {
+                problems.push(format!("{key}: wrong output without a diff: {check}"));
+            }
             if verdict != "passed" {
-                let key = format!(
-                    "{}/{}",
-                    task["id"].as_str().unwrap(),
-                    check["name"].as_str().unwrap()
-                );
                 not_passed.insert(key, verdict.to_owned());
             }
         }
     }
-    assert_eq!(not_passed, expected.not_passed, "verdicts of {name}");
-    report
+    let got = Expected {
+        exit: output.status.code().unwrap_or(-1),
+        score: report["score"].as_f64().unwrap_or(f64::NAN),
+        bonus: report["bonus"].as_f64().unwrap_or(f64::NAN),
+        not_passed,
+    };
+    if got != expected {
+        problems.push(format!("got {got:#?}\nwant {expected:#?}"));
+    }
+    let passed_all = tasks.len() as u64;
+    let counts = (
+        report["passed_tasks"].as_u64(),
+        report["total_tasks"].as_u64(),
+    );
+    if counts.1 != Some(passed_all)
+        || (expected.not_passed.is_empty() && counts.0 != Some(passed_all))
+    {
+        problems.push(format!(
+            "(passed_tasks, total_tasks) = {counts:?} of {passed_all} tasks"
+        ));
+    }
+    if report["project"] != project || !report["platform_error"].is_null() {
+        problems.push(format!(
+            "project {}, platform_error {}",
+            report["project"], report["platform_error"]
+        ));
+    }
+    if !problems.is_empty() {
+        problems.push(format!("stderr: {}", stderr(&output)));
+    }
+    problems
 }
 
+/// Every case of every project with fixtures gets exactly its `verdicts.json`: exit code,
+/// score, bonus and the verdict of every check that does not pass.
 #[test]
-fn the_reference_solution_scores_100() {
+fn every_fixture_of_every_project_gets_its_verdicts() {
     if !docker_ready() {
         return;
     }
-    let report = grade_fixture("reference");
-    assert_eq!(report["passed_tasks"], 12);
-    assert_eq!(report["total_tasks"], 12);
-    assert_eq!(report["platform_error"], Value::Null);
-    // The JSON contract other tools rely on.
-    let task = &report["tasks"][0];
-    for key in ["id", "mandatory", "score", "checks"] {
-        assert!(!task[key].is_null(), "task lacks {key}");
-    }
-    let check = &task["checks"][0];
-    for key in [
-        "name",
-        "verdict",
-        "points",
-        "expected",
-        "actual",
-        "diff",
-        "duration_ms",
-    ] {
-        assert!(check.get(key).is_some(), "check lacks {key}");
-    }
+    let projects = fixtures::projects();
+    assert!(projects.contains(&PROJECT.to_owned()), "{projects:?}");
+    let cases: Vec<(String, String)> = projects
+        .iter()
+        .flat_map(|p| fixtures::cases(p).into_iter().map(move |c| (p.clone(), c)))
+        .collect();
+    // Two gradings at a time, as two tests would run: each case is independent.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                while let Some((project, case)) =
+                    cases.get(next.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+                {
+                    let problems = grade_case(project, case);
+                    if !problems.is_empty() {
+                        failures
+                            .lock()
+                            .unwrap()
+                            .push(format!("{project}/{case}:\n  {}", problems.join("\n  ")));
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    let graded = cases.len();
+    assert!(graded >= 6, "only {graded} fixtures");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every shipped project has fixtures: a reference that scores 100 and broken solutions.
 #[test]
-fn wrong_output_is_diffed() {
-    if !docker_ready() {
-        return;
-    }
-    let report = grade_fixture("wrong-output");
-    let check = &report["tasks"][3]["checks"][0];
-    assert_eq!(check["verdict"], "wrong_output");
-    let diff = check["diff"].as_str().unwrap();
-    assert!(diff.starts_with("--- expected\n+++ actual\n"), "{diff}");
-}
-
-#[test]
-fn a_missing_file_fails_only_its_task() {
-    if docker_ready() {
-        grade_fixture("missing-file");
-    }
-}
-
-#[test]
-fn a_crash_is_a_runtime_error() {
-    if docker_ready() {
-        grade_fixture("runtime-error");
-    }
-}
-
-#[test]
-fn a_misspelled_export_is_a_runtime_error() {
-    if docker_ready() {
-        grade_fixture("export-typo");
-    }
-}
-
-#[test]
-fn the_advanced_task_only_affects_the_bonus() {
-    if docker_ready() {
-        grade_fixture("advanced-missing");
+fn every_shipped_project_has_a_reference_and_broken_fixtures() {
+    for project in fixtures::shipped_projects() {
+        let cases = fixtures::cases(&project);
+        assert_eq!(
+            cases.first().map(String::as_str),
+            Some("reference"),
+            "tests/fixtures/{project}/reference is missing"
+        );
+        let reference = fixtures::expected(&project, "reference");
+        assert_eq!(
+            (reference.exit, reference.score, reference.not_passed.len()),
+            (0, 100.0, 0),
+            "{project}'s reference must score 100"
+        );
+        assert!(cases.len() > 1, "{project} has no broken fixture");
+        for case in &cases {
+            fixtures::expected(&project, case);
+        }
     }
 }
 
@@ -137,8 +168,8 @@ fn hidden_checks_keep_their_secrets_from_learners() {
     if !docker_ready() {
         return;
     }
-    let dir = fixture(&format!("{PROJECT}/wrong-output"));
-    let output = run(&["grade", PROJECT, &dir, "--json"]);
+    let submission = fixtures::submission(PROJECT, "wrong-output");
+    let output = run(&["grade", PROJECT, &submission.arg(), "--json"]);
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let checks = report["tasks"][3]["checks"].as_array().unwrap();
     let hidden: Vec<&Value> = checks.iter().filter(|c| c["hidden"] == true).collect();
@@ -156,8 +187,8 @@ fn the_terminal_report_reads_well_without_color() {
     if !docker_ready() {
         return;
     }
-    let dir = fixture(&format!("{PROJECT}/wrong-output"));
-    let output = run(&["grade", PROJECT, &dir]);
+    let submission = fixtures::submission(PROJECT, "wrong-output");
+    let output = run(&["grade", PROJECT, &submission.arg()]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1));
     assert!(!text.contains('\x1b'), "colors with NO_COLOR:\n{text}");

@@ -3,14 +3,15 @@
 //! in. Every attack must get a truthful verdict, and the platform must be unharmed afterwards:
 //! the next submission still grades correctly, no container and no temporary folder is left.
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
 use serde_json::Value;
+use support::docker::{containers_of, docker_ready};
+use support::*;
 
 /// Every check of `tests/fixtures/hostile/project`, in order: task, check, the verdict that tells
 /// the truth about what the code did (`a|b`: either is true, the kernel decides).

@@ -1,14 +1,18 @@
 //! The grading server's API and its command-line client, end to end: the real `checker`
 //! binary serving on 127.0.0.1, a real SQLite file (and PostgreSQL where named), real Docker.
 
-mod common;
-mod server_support;
+mod support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
 use serde_json::Value;
-use server_support::*;
+use support::docker::docker_ready;
+use support::fixtures;
+use support::http::*;
+use support::library::archive;
+use support::server::*;
+use support::*;
 
 /// Every endpoint that needs a token, as (method, path).
 fn guarded(own: i64) -> Vec<(&'static str, String)> {
@@ -340,14 +344,8 @@ fn the_cli_signs_in_submits_and_waits_like_grade() {
     let base = server.url.clone();
 
     // Not signed in yet: a clear refusal (exit 2), and a dead server is the platform's fault.
-    let fixture = |name: &str| {
-        root()
-            .join("tests/fixtures/es6-data-manipulation")
-            .join(name)
-            .display()
-            .to_string()
-    };
-    let reference = fixture("reference");
+    let reference = fixtures::submission("es6-data-manipulation", "reference").arg();
+    let wrong_output = fixtures::submission("es6-data-manipulation", "wrong-output");
     let anonymous = sandbox.run(
         &[
             "submit",
@@ -427,7 +425,7 @@ fn the_cli_signs_in_submits_and_waits_like_grade() {
         &[
             "submit",
             "es6-data-manipulation",
-            &fixture("wrong-output"),
+            &wrong_output.arg(),
             "--wait",
         ],
         "",

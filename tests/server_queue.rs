@@ -1,15 +1,18 @@
 //! The queue loses nothing: killed workers, a server stopped during uploads, a Docker outage,
 //! and a job that keeps killing its workers; on a real SQLite file and a real PostgreSQL server.
 
-mod common;
-mod server_support;
+mod support;
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use server_support::*;
+use support::docker::{containers_of, docker_ready};
+use support::http::*;
+use support::library::archive;
+use support::server::*;
+use support::*;
 
 /// Worker flags of these tests: short leases so a dead worker's job comes back quickly.
 const FAST: [&str; 8] = [
@@ -42,7 +45,7 @@ fn the_killed_worker_loses_nothing(db: &str) {
     let started = Instant::now();
     let killed = first.pid();
     wait_for("a job running", Duration::from_secs(60), || {
-        let sandboxes = common::containers_of(killed);
+        let sandboxes = containers_of(killed);
         (first.log_text().contains("grading") && !sandboxes.is_empty()).then_some(())
     });
     std::thread::sleep(Duration::from_millis(500));
@@ -52,7 +55,7 @@ fn the_killed_worker_loses_nothing(db: &str) {
     wait_for(
         "the dead worker's sandbox removed",
         Duration::from_secs(30),
-        || common::containers_of(killed).is_empty().then_some(()),
+        || containers_of(killed).is_empty().then_some(()),
     );
 
     let finals: Vec<Value> = ids
@@ -214,7 +217,7 @@ fn try_upload(base: &str, token: &str, body: &[u8]) -> Option<(u16, Option<i64>)
         Some(("application/gzip", body)),
     )
     .ok()?;
-    let id = serde_json::from_slice::<Value>(&reply.body)
+    let id = serde_json::from_str::<Value>(&reply.body)
         .ok()
         .and_then(|v| v["id"].as_i64());
     Some((reply.status, id))
@@ -297,7 +300,7 @@ fn a_job_that_keeps_killing_workers_fails_without_a_score() {
             "the worker to grade the job",
             Duration::from_secs(30),
             || {
-                let sandboxes = common::containers_of(pid);
+                let sandboxes = containers_of(pid);
                 (worker.log_text().contains("grading") && !sandboxes.is_empty()).then_some(())
             },
         );
@@ -312,7 +315,7 @@ fn a_job_that_keeps_killing_workers_fails_without_a_score() {
         || {
             killed
                 .iter()
-                .all(|pid| common::containers_of(*pid).is_empty())
+                .all(|pid| containers_of(*pid).is_empty())
                 .then_some(())
         },
     );

@@ -1,8 +1,8 @@
 //! `checker tasks ...` end to end.
 
-mod common;
+mod support;
 
-use common::*;
+use support::*;
 
 #[test]
 fn validate_accepts_the_shipped_curriculum() {

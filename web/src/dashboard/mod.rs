@@ -8,8 +8,6 @@
 //! its bearer tokens and never accepts the cookie, so it needs no CSRF defence of its own.
 
 mod chart;
-#[cfg(test)]
-mod load_tests;
 mod pages;
 mod session;
 mod settings;
