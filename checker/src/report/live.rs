@@ -75,12 +75,19 @@ impl LiveReport {
     /// Grading is over: writes the tasks of `report` not written yet (events that never came,
     /// say a stream that ended early), then the score line.
     pub fn finish(&mut self, out: &mut dyn Write, report: &Report) -> io::Result<()> {
+        self.catch_up(out, report)?;
+        terminal::write_summary(out, report)?;
+        out.flush()
+    }
+
+    /// Writes the tasks of `report` not written yet, without the score line (for a report
+    /// that is not final, such as the one of a failed attempt).
+    pub fn catch_up(&mut self, out: &mut dyn Write, report: &Report) -> io::Result<()> {
         for task in report.tasks.iter().skip(self.printed) {
             self.write_task(out, task)?;
         }
         self.printed = self.printed.max(report.tasks.len());
-        terminal::write_summary(out, report)?;
-        out.flush()
+        Ok(())
     }
 
     fn write_task(&self, out: &mut dyn Write, task: &TaskReport) -> io::Result<()> {
