@@ -6,6 +6,15 @@ use checker::report::{Report, TaskReport};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The body of every unsuccessful answer: `{ "error", "hint" }`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ErrorAnswer {
+    /// What went wrong.
+    pub(crate) error: Option<String>,
+    /// What to do about it.
+    pub(crate) hint: Option<String>,
+}
+
 /// The signed-in user (`GET /api/me`, and `user` in the answer to `POST /api/login`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Me {

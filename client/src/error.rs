@@ -1,7 +1,8 @@
 //! Why a client command did not succeed, and the exit code that maps to.
 
-use serde::Deserialize;
 use thiserror::Error;
+
+use crate::answers::ErrorAnswer;
 
 /// Why a request or a client command did not succeed, and which exit code that maps to.
 #[derive(Debug, Error)]
@@ -37,13 +38,6 @@ pub enum ClientError {
     /// fault (exit 3).
     #[error("{0}")]
     Failed(String),
-}
-
-/// The body of every unsuccessful answer: `{ "error", "hint" }`.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct ErrorAnswer {
-    pub(crate) error: Option<String>,
-    pub(crate) hint: Option<String>,
 }
 
 impl ClientError {

@@ -9,11 +9,11 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::answers::{
-    Accepted, AcceptedGit, LinkedRepo, LoginAnswer, Me, Progress, ProjectInfo, ScoreRow,
-    SubmissionState,
+    Accepted, AcceptedGit, ErrorAnswer, LinkedRepo, LoginAnswer, Me, Progress, ProjectInfo,
+    ScoreRow, SubmissionState,
 };
 use crate::credentials::{self, Token};
-use crate::error::{ClientError, ErrorAnswer};
+use crate::error::ClientError;
 use crate::events::drain_events;
 
 /// A client of one server, signed in with a token (or not yet).
