@@ -9,7 +9,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
-use store::{User, now_ms};
+use store::{Role, Store, StoreError, User, now_ms};
 
 use crate::api::AppState;
 use crate::error::ApiError;
@@ -86,6 +86,90 @@ pub async fn verify_password(password: String, hash: String) -> bool {
     .unwrap_or(false)
 }
 
+/// Fewest characters a password may have.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Why an account could not be added or a token issued: the operator's input (exit 2 in the
+/// binary) or the database (exit 3).
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// The name, password or user asked for is refused; the message says what to do instead.
+    #[error("{0}")]
+    Refused(String),
+    /// The database or the password hashing failed.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// A new user's name as given, trimmed: one word, without spaces.
+pub fn check_user_name(name: &str) -> Result<String, AccountError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().any(char::is_whitespace) {
+        return Err(AccountError::Refused(
+            "a user name is one word, without spaces".into(),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// The password policy: at least [`MIN_PASSWORD_CHARS`] characters.
+pub fn check_password(password: &str) -> Result<(), AccountError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::Refused(format!(
+            "the password needs at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    Ok(())
+}
+
+/// Adds a user with an argon2id hash of `password` (checked against the policy first).
+pub async fn add_user(
+    store: &dyn Store,
+    name: &str,
+    role: Role,
+    password: String,
+) -> Result<User, AccountError> {
+    let name = check_user_name(name)?;
+    check_password(&password)?;
+    let hash = hash_password(password)
+        .await
+        .map_err(|e| AccountError::Failed(e.to_string()))?;
+    match store.add_user(&name, role, &hash).await {
+        Ok(user) => Ok(user),
+        Err(StoreError::Conflict(what)) => Err(AccountError::Refused(format!(
+            "{what} already exists; pick another name"
+        ))),
+        Err(e) => Err(AccountError::Failed(e.to_string())),
+    }
+}
+
+/// Issues a new API token to the user `name`, valid for `lifetime` (`None`: until revoked).
+/// Only its hash is stored; the token is returned to be shown once.
+pub async fn issue_token(
+    store: &dyn Store,
+    name: &str,
+    label: &str,
+    lifetime: Option<std::time::Duration>,
+) -> Result<(User, ApiToken), AccountError> {
+    let failed = |e: StoreError| AccountError::Failed(e.to_string());
+    let (user, _) = store
+        .user_with_password(name)
+        .await
+        .map_err(failed)?
+        .ok_or_else(|| {
+            AccountError::Refused(format!(
+                "no user `{name}`; add one with `checker user add {name}`"
+            ))
+        })?;
+    let token = ApiToken::generate();
+    let expires_at = lifetime.map(|l| now_ms() + l.as_millis() as i64);
+    store
+        .add_token(user.id, &token.hash(), label, expires_at)
+        .await
+        .map_err(failed)?;
+    Ok((user, token))
+}
+
 /// The user a request's `Authorization: Bearer` token belongs to. Handlers that take it answer
 /// 401 with a hint when the token is missing, unknown or expired.
 #[derive(Debug, Clone)]
@@ -146,6 +230,15 @@ mod tests {
         assert_eq!(a.hash().len(), 64);
         assert_eq!(a.hash(), ApiToken::new(a.expose()).hash());
         assert!(!a.hash().contains(&a.expose()[4..]));
+    }
+
+    #[test]
+    fn names_are_one_word_and_passwords_long_enough() {
+        assert_eq!(check_user_name("  ada ").unwrap(), "ada");
+        assert!(check_user_name("ada lovelace").is_err());
+        assert!(check_user_name(" ").is_err());
+        assert!(check_password("1234567").is_err());
+        assert!(check_password("12345678").is_ok());
     }
 
     #[tokio::test]

@@ -1,4 +1,4 @@
-//! Checker's grading server and its command-line client.
+//! Checker's grading server.
 //!
 //! Learners and CI pipelines upload a project's files; the server stores the submission and its
 //! files in one transaction before answering `202 Accepted`, a worker claims it from the queue
@@ -22,7 +22,6 @@
 
 pub mod api;
 pub mod auth;
-pub mod client;
 mod curriculum;
 mod dashboard;
 pub mod error;

@@ -1,10 +1,12 @@
 //! The result of grading a submission, and its output formats.
 //!
 //! [`Report`] is plain data (serde): the engine fills it, formats render it. Each format lives in
-//! its own module: [`terminal`] for people, [`json`] for machines.
+//! its own module: [`terminal`] for people, [`json`] for machines; [`live`] prints the terminal
+//! report while grading runs.
 
 pub mod json;
 pub mod junit;
+pub mod live;
 pub mod terminal;
 
 use serde::{Deserialize, Serialize};

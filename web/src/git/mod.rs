@@ -8,7 +8,6 @@
 //! folder).
 
 pub mod callback;
-pub mod client;
 pub mod fetch;
 pub mod url;
 pub mod webhook;

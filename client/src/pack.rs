@@ -1,0 +1,60 @@
+//! Packing a project's files from a learner's folder: exactly the files the spec names.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A project's files read from a learner's folder, ready to pack.
+#[derive(Debug, Default)]
+pub struct PackedFiles {
+    /// Files found, by relative path.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Files the project names that could not be taken, and why.
+    pub problems: Vec<String>,
+}
+
+/// Reads exactly the files `names` from `dir`: never a symbolic link, a folder or a file larger
+/// than the learner file limit (those are reported in [`PackedFiles::problems`] and left out,
+/// so their tasks fail with `missing_file` as in `checker grade`).
+pub fn read_project_files(dir: &Path, names: &[String]) -> anyhow::Result<PackedFiles> {
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "submission folder {} does not exist or is not a folder",
+            dir.display()
+        );
+    }
+    let mut packed = PackedFiles::default();
+    for name in names {
+        match checker::submission::read_file(dir, name) {
+            Ok(contents) => {
+                packed.files.insert(name.clone(), contents);
+            }
+            Err(problem) => packed.problems.push(problem.describe(name)),
+        }
+    }
+    Ok(packed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_only_named_regular_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.js"), "a").unwrap();
+        std::fs::write(dir.path().join("other.js"), "o").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", dir.path().join("b.js")).unwrap();
+        let names = ["a.js", "b.js", "c.js"].map(String::from);
+        let packed = read_project_files(dir.path(), &names).unwrap();
+        assert_eq!(packed.files.keys().collect::<Vec<_>>(), ["a.js"]);
+        assert_eq!(packed.problems.len(), 2);
+        assert!(packed.problems[0].contains("symbolic link"));
+    }
+
+    #[test]
+    fn a_missing_folder_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = read_project_files(&dir.path().join("nope"), &[]).unwrap_err();
+        assert!(error.to_string().contains("does not exist"), "{error}");
+    }
+}

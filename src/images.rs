@@ -1,0 +1,90 @@
+//! `checker images`: build and list the runtime images checks run in.
+
+use std::process::ExitCode;
+
+use checker::grading::Grader;
+use checker::{images, runtime};
+use clap::Subcommand;
+
+use crate::failure::Failure;
+
+/// `checker images ...`.
+#[derive(Subcommand)]
+pub enum ImagesCommand {
+    /// Build runtime images with mmdebstrap and docker import; existing ones are kept.
+    Build {
+        /// Runtimes to build (default: all).
+        runtimes: Vec<String>,
+        /// Rebuild images that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List runtimes and whether their images exist.
+    List,
+}
+
+pub async fn images(command: ImagesCommand) -> Result<ExitCode, Failure> {
+    match command {
+        ImagesCommand::Build { runtimes, force } => build_images(&runtimes, force).await,
+        ImagesCommand::List => list_images().await,
+    }
+}
+
+async fn build_images(names: &[String], force: bool) -> Result<ExitCode, Failure> {
+    let selected: Vec<&runtime::Runtime> = if names.is_empty() {
+        runtime::RUNTIMES.iter().collect()
+    } else {
+        names
+            .iter()
+            .map(|name| {
+                runtime::find(name).ok_or_else(|| {
+                    Failure::bad(format!(
+                        "unknown runtime `{name}`; known runtimes: {}",
+                        runtime::names()
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let grader = Grader::connect().await?;
+    for runtime in selected {
+        if force || grader.image_size(runtime.image).await?.is_none() {
+            eprintln!(
+                "building {} ({}) from Debian's packages...",
+                runtime.image, runtime.description
+            );
+        }
+        let outcome = images::build(&grader, runtime, force)
+            .await
+            .map_err(Failure::platform)?;
+        let size = outcome
+            .size
+            .map(|s| format!("{:.1} MB", s as f64 / 1e6))
+            .unwrap_or_else(|| "unknown size".into());
+        if outcome.skipped {
+            println!("{}: exists ({size}); use --force to rebuild", outcome.image);
+        } else {
+            println!(
+                "{}: built in {:.1} s ({size})",
+                outcome.image,
+                outcome.duration.as_secs_f64()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn list_images() -> Result<ExitCode, Failure> {
+    let grader = Grader::connect().await?;
+    for runtime in runtime::RUNTIMES {
+        let state = match grader.image_size(runtime.image).await? {
+            Some(size) => format!("present, {:.1} MB", size as f64 / 1e6),
+            None => "missing (run `checker images build`)".into(),
+        };
+        println!(
+            "{:<8} {:<26} {}  {}",
+            runtime.name, runtime.image, state, runtime.description
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
