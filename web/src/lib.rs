@@ -26,6 +26,7 @@ pub mod client;
 mod curriculum;
 mod dashboard;
 pub mod error;
+mod extract;
 pub mod git;
 mod metrics;
 mod openapi;
@@ -76,9 +77,7 @@ pub async fn serve(
     let mut graceful = stop.clone();
     let server = axum::serve(
         listener,
-        api::app(state.clone())
-            .merge(dashboard::router(state.clone()))
-            .merge(git::router(state)),
+        api::app(state.clone()).merge(dashboard::router(state)),
     )
     .with_graceful_shutdown(async move {
         let _ = graceful.wait_for(|stop| *stop).await;
