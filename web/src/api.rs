@@ -104,12 +104,16 @@ pub fn app(state: AppState) -> Router {
             "/api/openapi.json",
             get(move || async move {
                 (
-                    [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                    [(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    )],
                     document,
                 )
             }),
         )
         .route("/api", any(unknown_route))
+        .route("/api/", any(unknown_route))
         .route("/api/{*rest}", any(unknown_route))
         .method_not_allowed_fallback(wrong_method)
         .with_state(state)

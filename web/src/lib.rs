@@ -56,6 +56,11 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
         .map_err(|e| format!("`{text}` is not a duration ({e}); use e.g. 30s, 5m, 90d"))
 }
 
+/// Everything the server answers: the API ([`api::app`]) and the dashboard's pages.
+pub fn app(state: api::AppState) -> axum::Router {
+    api::app(state.clone()).merge(dashboard::router(state))
+}
+
 /// Serves the API on `listener`, with an in-process grading worker when `worker` is given,
 /// until `stop` turns true: then new connections are refused, requests in flight finish (at
 /// most 10 s more, since event streams would hold on forever) and the worker hands its job back.
@@ -75,11 +80,7 @@ pub async fn serve(
         tokio::spawn(worker.run(stop.clone()))
     });
     let mut graceful = stop.clone();
-    let server = axum::serve(
-        listener,
-        api::app(state.clone()).merge(dashboard::router(state)),
-    )
-    .with_graceful_shutdown(async move {
+    let server = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
         let _ = graceful.wait_for(|stop| *stop).await;
     });
     let mut deadline = stop.clone();
