@@ -127,7 +127,7 @@ fn truncated(mut text: String) -> String {
             end -= 1;
         }
         text.truncate(end);
-        text.push_str("…");
+        text.push('…');
     }
     text
 }
