@@ -6,25 +6,34 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::routing::{any, get};
 use checker::report::{CheckReport, Report, TaskReport};
 use checker::spec::Project;
 use checker::upload::{UploadError, UploadLimits};
 use futures_util::Stream;
 use serde::Deserialize;
-use serde_json::{Value, json};
-use store::{NewSubmission, Status, Store, SubmissionRecord, User, now_ms};
 use tokio::sync::Notify;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use wire::{
+    CheckEvent, DoneEvent, ErrorBody, ErrorEvent, Event, GitSubmission, Health, LoginRequest,
+    LoginResponse, Score, StatusEvent, Submission, SubmissionCreated, TaskEvent,
+};
 
 use crate::auth::{ApiToken, AuthUser};
 use crate::curriculum::Curriculum;
 use crate::error::ApiError;
+use crate::extract::{Json, Path, Query};
 use crate::signin::{PeerAddr, SignInError};
+use store::{
+    GradingEvent, NewSubmission, Role, ScoreRecord, Status, Store, SubmissionRecord, User, now_ms,
+};
 
 /// How many submissions one user may make in a window of time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,34 +96,94 @@ const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 /// How often the progress stream looks for news.
 const EVENTS_POLL: Duration = Duration::from_millis(250);
 
-/// The whole HTTP API.
+/// The whole HTTP API, git routes included, and its OpenAPI document at `/api/openapi.json`.
+/// Every `/api` refusal is JSON `{error, hint}`: unknown routes and wrong methods too.
 pub fn app(state: AppState) -> Router {
-    let body_limit = (state.limits.max_archive + MULTIPART_OVERHEAD) as usize;
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
-        .route("/api/openapi.json", get(openapi))
-        .route("/api/login", post(login))
-        .route("/api/me", get(me))
-        .route("/api/me/scores", get(my_scores))
-        .route("/api/scores", get(all_scores))
-        .route("/api/projects", get(projects))
-        .route("/api/projects/{id}", get(project))
-        .route("/api/submissions", post(submit))
-        .route("/api/submissions/{id}", get(submission))
-        .route("/api/submissions/{id}/events", get(events))
-        .layer(DefaultBodyLimit::max(body_limit))
+    let (router, document) = routes(&state.limits).split_for_parts();
+    let document = document
+        .to_json()
+        .expect("the OpenAPI document is plain data and serializes");
+    router
+        .route(
+            "/api/openapi.json",
+            get(move || async move {
+                (
+                    [(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    )],
+                    document,
+                )
+            }),
+        )
+        .route("/api", any(unknown_route))
+        .route("/api/", any(unknown_route))
+        .route("/api/{*rest}", any(unknown_route))
+        .method_not_allowed_fallback(wrong_method)
         .with_state(state)
 }
 
-async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    state.store.ping().await.map_err(ApiError::unavailable)?;
-    Ok(Json(json!({
-        "status": "ok",
-        "projects": state.curriculum.projects().count(),
-    })))
+/// The OpenAPI document of the API, as served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes(&UploadLimits::default()).into_openapi()
 }
 
+/// Every documented route: the one list that both the router and the document are made from.
+fn routes(limits: &UploadLimits) -> OpenApiRouter<AppState> {
+    let body_limit = (limits.max_archive + MULTIPART_OVERHEAD) as usize;
+    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .routes(routes!(healthz))
+        .routes(routes!(metrics))
+        .routes(routes!(login))
+        .routes(routes!(me))
+        .routes(routes!(my_scores))
+        .routes(routes!(all_scores))
+        .routes(routes!(projects))
+        .routes(routes!(project))
+        .routes(routes!(submit))
+        .routes(routes!(submission))
+        .routes(routes!(submission_events))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .merge(crate::git::routes())
+}
+
+async fn unknown_route(uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!("no route {}", uri.path()),
+        "GET /api/openapi.json lists every route",
+    )
+}
+
+async fn wrong_method(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} does not take {method}", uri.path()),
+        "GET /api/openapi.json lists the methods of every route",
+    )
+}
+
+/// The server and its database answer.
+#[utoipa::path(get, path = "/healthz", tag = "server", security(()),
+    responses(
+        (status = 200, description = "healthy", body = Health),
+        (status = 503, description = "the database does not answer", body = ErrorBody),
+    ))]
+async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    state.store.ping().await.map_err(ApiError::unavailable)?;
+    Ok(Json(Health {
+        status: "ok".into(),
+        projects: state.curriculum.projects().count(),
+    }))
+}
+
+/// Prometheus metrics: queue depth, grading time histogram, verdict counts.
+#[utoipa::path(get, path = "/metrics", tag = "server", security(()),
+    responses(
+        (status = 200, description = "Prometheus text format", body = String,
+            content_type = "text/plain"),
+        (status = 503, description = "the database does not answer", body = ErrorBody),
+    ))]
 async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
     let stats = state.store.stats().await?;
     let text = crate::metrics::render(&stats);
@@ -128,21 +197,21 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
         .into_response())
 }
 
-async fn openapi() -> Json<Value> {
-    Json(crate::openapi::document())
-}
-
-#[derive(Deserialize)]
-struct Login {
-    name: String,
-    password: String,
-}
-
+/// Exchange a name and password for an API token.
+#[utoipa::path(post, path = "/api/login", tag = "users", security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "a new token", body = LoginResponse),
+        (status = 400, description = "the body is not JSON", body = ErrorBody),
+        (status = 401, description = "wrong name or password", body = ErrorBody),
+        (status = 415, description = "the body is not sent as application/json", body = ErrorBody),
+        (status = 422, description = "the JSON lacks a name or a password", body = ErrorBody),
+    ))]
 async fn login(
     State(state): State<AppState>,
     PeerAddr(peer): PeerAddr,
-    Json(login): Json<Login>,
-) -> Result<Json<Value>, ApiError> {
+    Json(login): Json<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
     let user = state
         .sign_in
         .sign_in(state.store.as_ref(), &login.name, login.password, peer)
@@ -173,33 +242,59 @@ async fn login(
         .add_token(user.id, &token.hash(), "login", Some(expires_at))
         .await?;
     tracing::info!(user = %user.name, "signed in");
-    Ok(Json(json!({
-        "token": token.expose(),
-        "expires_at": expires_at,
-        "user": user_json(&user),
-    })))
+    Ok(Json(LoginResponse {
+        token: token.expose().to_owned(),
+        expires_at,
+        user: wire_user(&user),
+    }))
 }
 
-fn user_json(user: &User) -> Value {
-    json!({ "name": user.name, "role": user.role })
+fn wire_user(user: &User) -> wire::User {
+    wire::User {
+        name: user.name.clone(),
+        role: match user.role {
+            Role::Learner => wire::Role::Learner,
+            Role::Instructor => wire::Role::Instructor,
+            Role::Admin => wire::Role::Admin,
+        },
+    }
 }
 
-async fn me(AuthUser(user): AuthUser) -> Json<Value> {
-    Json(user_json(&user))
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/me", tag = "users",
+    responses(
+        (status = 200, description = "the user", body = wire::User),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+    ))]
+async fn me(AuthUser(user): AuthUser) -> Json<wire::User> {
+    Json(wire_user(&user))
 }
 
+/// The signed-in user's best and latest score per project.
+#[utoipa::path(get, path = "/api/me/scores", tag = "scores",
+    responses(
+        (status = 200, description = "scores", body = Vec<Score>),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+    ))]
 async fn my_scores(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Vec<Score>>, ApiError> {
     let scores = state.store.scores(Some(user.id)).await?;
-    Ok(Json(scores_json(&state, scores)))
+    Ok(Json(wire_scores(&state, scores)))
 }
 
+/// Everyone's scores (instructors and admins).
+#[utoipa::path(get, path = "/api/scores", tag = "scores",
+    responses(
+        (status = 200, description = "scores", body = Vec<Score>),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+        (status = 403, description = "learners see only their own scores", body = ErrorBody),
+    ))]
 async fn all_scores(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Vec<Score>>, ApiError> {
     if !user.role.reads_everything() {
         return Err(ApiError::forbidden(
             "only instructors and admins see everyone's scores",
@@ -207,66 +302,96 @@ async fn all_scores(
         ));
     }
     let scores = state.store.scores(None).await?;
-    Ok(Json(scores_json(&state, scores)))
+    Ok(Json(wire_scores(&state, scores)))
 }
 
-fn scores_json(state: &AppState, scores: Vec<store::ScoreRecord>) -> Value {
+fn wire_scores(state: &AppState, scores: Vec<ScoreRecord>) -> Vec<Score> {
     scores
         .into_iter()
-        .map(|score| {
-            let mut value = serde_json::to_value(&score).unwrap_or_default();
-            let title = state
+        .map(|score| Score {
+            title: state
                 .curriculum
                 .get(&score.project)
-                .map(|p| p.title.clone());
-            value["title"] = json!(title.unwrap_or_else(|| score.project.clone()));
-            value
+                .map_or_else(|| score.project.clone(), |p| p.title.clone()),
+            user: score.user,
+            project: score.project,
+            best_score: score.best_score,
+            best_bonus: score.best_bonus,
+            best_submission: score.best_submission,
+            latest_score: score.latest_score,
+            latest_bonus: score.latest_bonus,
+            latest_submission: score.latest_submission,
+            graded: score.graded,
+            updated_at: score.updated_at,
         })
         .collect()
 }
 
-async fn projects(State(state): State<AppState>, _: AuthUser) -> Json<Value> {
-    let list: Vec<Value> = state
-        .curriculum
-        .projects()
-        .map(|p| project_json(p, &state.limits))
-        .collect();
-    Json(json!(list))
+/// Projects this server grades.
+#[utoipa::path(get, path = "/api/projects", tag = "projects",
+    responses(
+        (status = 200, description = "projects", body = Vec<wire::Project>),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+    ))]
+async fn projects(State(state): State<AppState>, _: AuthUser) -> Json<Vec<wire::Project>> {
+    Json(
+        state
+            .curriculum
+            .projects()
+            .map(|p| wire_project(p, &state.limits))
+            .collect(),
+    )
 }
 
+/// One project: its files, tasks and upload limits.
+#[utoipa::path(get, path = "/api/projects/{id}", tag = "projects",
+    params(("id" = String, Path, description = "the project's id")),
+    responses(
+        (status = 200, description = "the project", body = wire::Project),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+        (status = 404, description = "no such project", body = ErrorBody),
+    ))]
 async fn project(
     State(state): State<AppState>,
     _: AuthUser,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<wire::Project>, ApiError> {
     let project = known_project(&state, &id)?;
-    Ok(Json(project_json(project, &state.limits)))
+    Ok(Json(wire_project(project, &state.limits)))
 }
 
-fn project_json(project: &Project, limits: &UploadLimits) -> Value {
-    json!({
-        "id": project.id,
-        "title": project.title,
-        "spec_version": project.version,
-        "repo_dir": project.repo_dir,
-        "files": project.learner_files(),
-        "tasks": project.tasks.iter().map(|t| json!({
-            "id": t.id,
-            "title": t.title,
-            "mandatory": t.mandatory,
-            "files": t.files,
-            "checks": t.checks.len(),
-        })).collect::<Vec<_>>(),
-        "limits": {
-            "max_archive": limits.max_archive,
-            "max_unpacked": limits.max_unpacked,
-            "max_files": limits.max_files,
-            "max_file": limits.max_file,
+fn wire_project(project: &Project, limits: &UploadLimits) -> wire::Project {
+    wire::Project {
+        id: project.id.clone(),
+        title: project.title.clone(),
+        spec_version: project.version.clone(),
+        repo_dir: project.repo_dir.clone(),
+        files: project
+            .learner_files()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        tasks: project
+            .tasks
+            .iter()
+            .map(|t| wire::Task {
+                id: t.id.clone(),
+                title: t.title.clone(),
+                mandatory: t.mandatory,
+                files: t.files.clone(),
+                checks: t.checks.len(),
+            })
+            .collect(),
+        limits: wire::UploadLimits {
+            max_archive: limits.max_archive,
+            max_unpacked: limits.max_unpacked,
+            max_files: limits.max_files,
+            max_file: limits.max_file,
         },
-    })
+    }
 }
 
-fn known_project<'a>(state: &'a AppState, id: &str) -> Result<&'a Project, ApiError> {
+pub(crate) fn known_project<'a>(state: &'a AppState, id: &str) -> Result<&'a Project, ApiError> {
     state.curriculum.get(id).ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -276,13 +401,49 @@ fn known_project<'a>(state: &'a AppState, id: &str) -> Result<&'a Project, ApiEr
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SubmitQuery {
+    /// The project's id (or the `project` field of the form).
     project: Option<String>,
 }
 
-/// `POST /api/submissions`: a multipart form (`project`, `archive`) or a raw `.tar.gz` body with
-/// `?project=`. The submission and its files are committed before `202 Accepted`.
+/// The multipart form of `POST /api/submissions`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Only its schema is used: the form is read field by field.
+struct UploadForm {
+    /// The project's id (or `?project=`).
+    project: Option<String>,
+    /// A .tar.gz of the project's files.
+    #[schema(value_type = String, format = Binary)]
+    archive: Vec<u8>,
+}
+
+/// Submit a project's files (a .tar.gz upload, or a commit of a git repository); the
+/// submission is stored before the answer and graded by a worker.
+///
+/// A multipart form (`project`, `archive`), a raw `.tar.gz` body with `?project=`, or a JSON
+/// body `{"project": ID, "git": {"url": URL, "rev": REV}}`.
+#[utoipa::path(post, path = "/api/submissions", tag = "submissions",
+    params(SubmitQuery),
+    request_body(content(
+        (String = "application/gzip"),
+        (UploadForm = "multipart/form-data"),
+        (GitSubmission = "application/json"),
+    )),
+    responses(
+        (status = 202, description = "stored and queued", body = SubmissionCreated,
+            headers(("Location" = String, description = "the submission's URL"))),
+        (status = 400, description = "not a safe .tar.gz, no project, none of the project's files, a malformed query or JSON body, a bad git URL", body = ErrorBody),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+        (status = 404, description = "no such project", body = ErrorBody),
+        (status = 413, description = "over a size or file-count limit", body = ErrorBody),
+        (status = 415, description = "neither application/gzip, multipart/form-data nor application/json", body = ErrorBody),
+        (status = 422, description = "the commit cannot be fetched", body = ErrorBody),
+        (status = 429, description = "too many submissions", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
+        (status = 504, description = "fetching the commit took too long", body = ErrorBody),
+    ))]
 async fn submit(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -372,22 +533,29 @@ async fn submit(
     let id = state.store.add_submission(&new).await?;
     state.wake.notify_one();
     tracing::info!(submission = id, user = %user.name, project = %project.id, "queued");
-    let location = format!("/api/submissions/{id}");
-    let body = json!({
-        "id": id,
-        "status": Status::Queued,
-        "project": project.id,
-        "spec_version": project.version,
-        "files": names,
-        "ignored_files": total - names.len(),
-        "url": location,
-        "events": format!("{location}/events"),
-    });
-    let mut response = (StatusCode::ACCEPTED, Json(body)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
+    Ok(accepted(SubmissionCreated {
+        id,
+        status: wire::Status::Queued,
+        project: project.id.clone(),
+        spec_version: project.version.clone(),
+        ignored_files: total - names.len(),
+        files: names,
+        git: None,
+        url: String::new(),
+        events: String::new(),
+    }))
+}
+
+/// `202 Accepted` with the new submission's URLs in the body and `Location`.
+pub(crate) fn accepted(mut created: SubmissionCreated) -> Response {
+    created.url = format!("/api/submissions/{}", created.id);
+    created.events = format!("{}/events", created.url);
+    let location = HeaderValue::from_str(&created.url).ok();
+    let mut response = (StatusCode::ACCEPTED, Json(created)).into_response();
+    if let Some(location) = location {
+        response.headers_mut().insert(header::LOCATION, location);
     }
-    Ok(response)
+    response
 }
 
 fn content_length(headers: &HeaderMap) -> Option<u64> {
@@ -492,50 +660,89 @@ async fn visible_submission(
     }
 }
 
+/// A submission's status and report (hidden checks redacted for learners).
+#[utoipa::path(get, path = "/api/submissions/{id}", tag = "submissions",
+    params(("id" = i64, Path, description = "the submission's id")),
+    responses(
+        (status = 200, description = "the submission", body = Submission),
+        (status = 400, description = "the id is not a number", body = ErrorBody),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+        (status = 404, description = "no such submission, or not yours to see", body = ErrorBody),
+    ))]
 async fn submission(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Submission>, ApiError> {
     let record = visible_submission(&state, &user, id).await?;
-    let mut value = submission_json(&record, !user.role.reads_everything());
-    value["git"] = crate::git::source_json(&state, id).await?;
-    Ok(Json(value))
+    let mut submission = wire_submission(&record, !user.role.reads_everything());
+    submission.git = crate::git::git_source(&state, id).await?;
+    Ok(Json(submission))
 }
 
-/// The JSON of a submission; `redact` hides hidden checks' outputs (for learners).
-fn submission_json(record: &SubmissionRecord, redact: bool) -> Value {
+fn wire_status(status: Status) -> wire::Status {
+    match status {
+        Status::Queued => wire::Status::Queued,
+        Status::Running => wire::Status::Running,
+        Status::Graded => wire::Status::Graded,
+        Status::Failed => wire::Status::Failed,
+    }
+}
+
+/// A submission as the API shows it (without its git source); `redact` hides hidden checks'
+/// outputs (for learners).
+fn wire_submission(record: &SubmissionRecord, redact: bool) -> Submission {
     let report = record.result.as_ref().and_then(|result| {
         let report: Report = serde_json::from_str(&result.report).ok()?;
         Some(if redact { report.redacted() } else { report })
     });
     let graded = record.status == Status::Graded;
     let result = record.result.as_ref().filter(|_| graded);
-    json!({
-        "id": record.id,
-        "user": record.user_name,
-        "project": record.project_id,
-        "spec_version": record.spec_version,
-        "status": record.status,
-        "attempts": record.attempts,
-        "created_at": record.created_at,
-        "started_at": record.started_at,
-        "finished_at": record.finished_at,
-        "error": record.last_error,
-        "score": result.map(|r| r.score),
-        "bonus": result.map(|r| r.bonus),
-        "passed": result.map(|r| r.passed),
-        "report": report,
-    })
+    Submission {
+        id: record.id,
+        user: record.user_name.clone(),
+        project: record.project_id.clone(),
+        spec_version: record.spec_version.clone(),
+        status: wire_status(record.status),
+        attempts: record.attempts,
+        created_at: record.created_at,
+        started_at: record.started_at,
+        finished_at: record.finished_at,
+        error: record.last_error.clone(),
+        score: result.map(|r| r.score),
+        bonus: result.map(|r| r.bonus),
+        passed: result.map(|r| r.passed),
+        report,
+        git: None,
+    }
 }
 
-/// `GET /api/submissions/{id}/events`: `status` when it changes, `check` for each finished
-/// check, `task` for each finished task, then `done`.
+/// A submission's progress as server-sent events: `status` when it changes, `check` for each
+/// finished check, `task` for each finished task, then `done` (see the `*Event` schemas).
+#[utoipa::path(get, path = "/api/submissions/{id}/events", tag = "submissions",
+    params(("id" = i64, Path, description = "the submission's id")),
+    responses(
+        (status = 200, description = "an event stream of StatusEvent, CheckEvent, TaskEvent, then DoneEvent (ErrorEvent if it cannot go on)",
+            body = String, content_type = "text/event-stream"),
+        (status = 400, description = "the id is not a number", body = ErrorBody),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+        (status = 404, description = "no such submission, or not yours to see", body = ErrorBody),
+    ))]
+async fn submission_events(
+    state: State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    events(state, user, axum::extract::Path(id)).await
+}
+
+/// The progress stream of a submission the user may see (the API's, and the dashboard's for a
+/// signed-in browser).
 pub(crate) async fn events(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-    Path(id): Path<i64>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     visible_submission(&state, &user, id).await?;
     let progress = Progress {
         store: state.store.clone(),
@@ -572,23 +779,28 @@ struct Progress {
     redact: bool,
 }
 
+/// An SSE event carrying `event`, with the id of the stored event it came from, if any.
+fn sse(event: &Event, id: Option<i64>) -> SseEvent {
+    let sse = SseEvent::default().event(event.name()).data(event.data());
+    match id {
+        Some(id) => sse.id(id.to_string()),
+        None => sse,
+    }
+}
+
 impl Progress {
     /// What happened since the last batch; empty when nothing did.
-    async fn next_batch(&mut self) -> Vec<Event> {
-        let fail = |error: String| {
-            vec![
-                Event::default()
-                    .event("error")
-                    .data(json!({ "error": error }).to_string()),
-            ]
-        };
+    async fn next_batch(&mut self) -> Vec<SseEvent> {
         // Status first: the worker records every event before it marks the job done, so a
         // final status read here means the events read next are complete.
         let record = match self.store.submission(self.id).await {
             Ok(Some(record)) => record,
             Ok(None) => {
                 self.done = true;
-                return fail(format!("no submission {}", self.id));
+                let error = Event::Error(ErrorEvent {
+                    error: format!("no submission {}", self.id),
+                });
+                return vec![sse(&error, None)];
             }
             Err(error) => {
                 tracing::warn!("progress of submission {}: {error}", self.id);
@@ -605,65 +817,83 @@ impl Progress {
         let mut batch = Vec::new();
         if self.status != Some(record.status) {
             self.status = Some(record.status);
-            let data = json!({ "status": record.status, "attempt": record.attempts });
-            batch.push(Event::default().event("status").data(data.to_string()));
+            let status = Event::Status(StatusEvent {
+                status: wire_status(record.status),
+                attempt: record.attempts,
+            });
+            batch.push(sse(&status, None));
         }
-        for event in events {
-            self.after = event.id;
-            let mut payload: Value = serde_json::from_str(&event.payload).unwrap_or(Value::Null);
-            if self.redact {
-                redact_payload(&event.kind, &mut payload);
+        for stored in events {
+            self.after = stored.id;
+            match self.stored_event(&stored) {
+                Ok(event) => batch.push(sse(&event, Some(stored.id))),
+                Err(error) => tracing::warn!(
+                    "progress of submission {}: event {} ({}) unreadable: {error}",
+                    self.id,
+                    stored.id,
+                    stored.kind
+                ),
             }
-            payload["attempt"] = json!(event.attempt);
-            batch.push(
-                Event::default()
-                    .id(event.id.to_string())
-                    .event(event.kind)
-                    .data(payload.to_string()),
-            );
         }
         if record.status.is_final() {
             self.done = true;
-            let summary = submission_json(&record, self.redact);
-            let data = json!({
-                "id": record.id,
-                "status": record.status,
-                "score": summary["score"],
-                "bonus": summary["bonus"],
-                "passed": summary["passed"],
-                "error": record.last_error,
+            let summary = wire_submission(&record, self.redact);
+            let done = Event::Done(DoneEvent {
+                id: record.id,
+                status: summary.status,
+                score: summary.score,
+                bonus: summary.bonus,
+                passed: summary.passed,
+                error: summary.error,
             });
-            batch.push(Event::default().event("done").data(data.to_string()));
+            batch.push(sse(&done, None));
         }
         batch
     }
-}
 
-fn redact_payload(kind: &str, payload: &mut Value) {
-    match kind {
-        "check" => {
-            if let Ok(check) = serde_json::from_value::<CheckReport>(payload["check"].take()) {
-                payload["check"] = json!(check.redacted());
+    /// A recorded event as the stream shows it: its attempt filled in, hidden checks redacted
+    /// for learners.
+    fn stored_event(&self, stored: &GradingEvent) -> Result<Event, String> {
+        let event = Event::parse(&stored.kind, &stored.payload)
+            .ok_or("unknown kind")?
+            .map_err(|e| e.to_string())?;
+        Ok(match event {
+            Event::Check(mut check) => {
+                check.attempt = stored.attempt;
+                if self.redact {
+                    check.check = check.check.redacted();
+                }
+                Event::Check(check)
             }
-        }
-        "task" => {
-            if let Ok(mut task) = serde_json::from_value::<TaskReport>(payload["task"].take()) {
-                task.checks = task.checks.iter().map(CheckReport::redacted).collect();
-                payload["task"] = json!(task);
+            Event::Task(mut task) => {
+                task.attempt = stored.attempt;
+                if self.redact {
+                    task.task.checks = task.task.checks.iter().map(CheckReport::redacted).collect();
+                }
+                Event::Task(task)
             }
-        }
-        _ => {}
+            other => other,
+        })
     }
 }
 
-/// The payload of a grading event, as the worker records it.
+/// The payload of a grading event, as the worker records it (the attempt is stored beside it).
 pub(crate) fn check_event(task: &str, check: &CheckReport) -> String {
-    json!({ "task_id": task, "check": check }).to_string()
+    Event::Check(CheckEvent {
+        task_id: task.to_owned(),
+        check: check.clone(),
+        attempt: 0,
+    })
+    .data()
 }
 
-/// The payload of a finished task, as the worker records it.
+/// The payload of a finished task, as the worker records it (the attempt is stored beside it).
 pub(crate) fn task_event(task: &TaskReport) -> String {
-    json!({ "task": task }).to_string()
+    Event::Task(TaskEvent {
+        task: task.clone(),
+        attempt: 0,
+    })
+    .data()
 }
 
 /// Counts checks by verdict in a report.

@@ -1,13 +1,19 @@
 //! The one error type of every handler, and its mapping to responses:
-//! a status code and `{ "error": "...", "hint": "..." }`.
+//! a status code and [`wire::ErrorBody`], `{ "error": "...", "hint": "..." }`. axum's own
+//! rejections (a malformed body, path or query) are mapped into it by the extractors of
+//! [`crate::extract`].
 
 use std::time::Duration;
 
 use axum::Json;
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use store::StoreError;
+
+/// The longest error message sent back: a message may quote the request (a malformed body, a
+/// path), and a client's huge input is not echoed whole.
+const MAX_ERROR_LEN: usize = 300;
 
 /// A request that could not be served, and what the client can do about it.
 #[derive(Debug)]
@@ -16,13 +22,6 @@ pub struct ApiError {
     error: String,
     hint: Option<String>,
     retry_after: Option<Duration>,
-}
-
-#[derive(Serialize)]
-struct Body<'a> {
-    error: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    hint: Option<&'a str>,
 }
 
 impl ApiError {
@@ -38,7 +37,7 @@ impl ApiError {
     pub fn new(status: StatusCode, error: impl Into<String>, hint: impl Into<String>) -> Self {
         ApiError {
             status,
-            error: error.into(),
+            error: truncated(error.into()),
             hint: Some(hint.into()).filter(|h: &String| !h.is_empty()),
             retry_after: None,
         }
@@ -132,11 +131,61 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// `text` cut to at most [`MAX_ERROR_LEN`] bytes (on a character boundary), marked when cut.
+fn truncated(mut text: String) -> String {
+    if text.len() > MAX_ERROR_LEN {
+        let mut end = MAX_ERROR_LEN;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+    text
+}
+
+/// Where every hint about a malformed request points.
+const SEE_THE_DOCUMENT: &str = "GET /api/openapi.json describes every route and body";
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let hint = match &rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                "send the body as JSON with `Content-Type: application/json`"
+            }
+            _ => SEE_THE_DOCUMENT,
+        };
+        ApiError::new(rejection.status(), rejection.body_text(), hint)
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        ApiError::new(rejection.status(), rejection.body_text(), SEE_THE_DOCUMENT)
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::new(rejection.status(), rejection.body_text(), SEE_THE_DOCUMENT)
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        ApiError::new(
+            rejection.status(),
+            rejection.body_text(),
+            "send a smaller body",
+        )
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body {
-            error: &self.error,
-            hint: self.hint.as_deref(),
+        let body = wire::ErrorBody {
+            error: self.error,
+            hint: self.hint,
         };
         let mut response = (self.status, Json(body)).into_response();
         let headers = response.headers_mut();

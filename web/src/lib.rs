@@ -25,6 +25,7 @@ pub mod auth;
 mod curriculum;
 mod dashboard;
 pub mod error;
+mod extract;
 pub mod git;
 mod metrics;
 mod openapi;
@@ -56,6 +57,11 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
         .map_err(|e| format!("`{text}` is not a duration ({e}); use e.g. 30s, 5m, 90d"))
 }
 
+/// Everything the server answers: the API ([`api::app`]) and the dashboard's pages.
+pub fn app(state: api::AppState) -> axum::Router {
+    api::app(state.clone()).merge(dashboard::router(state))
+}
+
 /// Serves the API on `listener`, with an in-process grading worker when `worker` is given,
 /// until `stop` turns true: then new connections are refused, requests in flight finish (at
 /// most 10 s more, since event streams would hold on forever) and the worker hands its job back.
@@ -77,11 +83,8 @@ pub async fn serve(
     let mut graceful = stop.clone();
     let server = axum::serve(
         listener,
-        api::app(state.clone())
-            .merge(dashboard::router(state.clone()))
-            .merge(git::router(state))
-            // The caller's address feeds the sign-in throttle.
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        // The caller's address feeds the sign-in throttle.
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(async move {
         let _ = graceful.wait_for(|stop| *stop).await;

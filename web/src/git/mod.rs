@@ -15,21 +15,24 @@ pub mod webhook;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use checker::spec::Project;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use store::git::{GitSource, RepoLink};
-use store::{NewSubmission, Status, StoreError, User, now_ms};
+use store::{NewSubmission, StoreError, User, now_ms};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use wire::{
+    ErrorBody, GitSubmission, HookAnswer, Ignored, LinkRequest, Pong, PushQueued, PushSkipped,
+    PushSubmission, RepoLinked, SubmissionCreated,
+};
 
 use crate::api::AppState;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::extract::{Body, Json};
 use fetch::{FetchError, FetchLimits, Fetched};
 use url::{GitUrl, UrlError};
 use webhook::{Push, WebhookSecret};
@@ -65,14 +68,13 @@ impl Default for GitConfig {
 /// Largest webhook payload read.
 const MAX_PAYLOAD: usize = 4 * 1024 * 1024;
 
-/// The git routes: repository links and the push webhook. (Git submissions go through
-/// `POST /api/submissions`, which hands JSON bodies to [`submit_json`].)
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/me/repos", get(list_repos).post(link_repo))
-        .route("/api/hooks/git", post(push_hook))
+/// The git routes: repository links and the push webhook, part of [`crate::api::app`]. (Git
+/// submissions go through `POST /api/submissions`, which hands JSON bodies to [`submit_json`].)
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_repos, link_repo))
+        .routes(routes!(push_hook))
         .layer(DefaultBodyLimit::max(MAX_PAYLOAD))
-        .with_state(state)
 }
 
 fn url_refused(error: UrlError) -> ApiError {
@@ -107,19 +109,6 @@ fn fetch_refused(error: FetchError) -> ApiError {
     }
 }
 
-#[derive(Deserialize)]
-struct GitSubmission {
-    project: String,
-    git: GitRef,
-}
-
-#[derive(Deserialize)]
-struct GitRef {
-    url: String,
-    #[serde(default)]
-    rev: Option<String>,
-}
-
 /// `POST /api/submissions` with a JSON body `{"project": ID, "git": {"url": URL, "rev": REV}}`:
 /// fetches the commit, takes the project's folder, and queues it like an upload.
 pub(crate) async fn submit_json(
@@ -136,13 +125,7 @@ pub(crate) async fn submit_json(
             r#"send {"project": "ID", "git": {"url": "https://...", "rev": "main"}}"#,
         )
     })?;
-    let project = state.curriculum.get(&asked.project).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("no project `{}` on this server", asked.project),
-            format!("known projects: {}", state.curriculum.ids()),
-        )
-    })?;
+    let project = crate::api::known_project(state, &asked.project)?;
     let url = GitUrl::parse(&asked.git.url, &state.git.allow_hosts).map_err(url_refused)?;
     let rev = asked.git.rev.unwrap_or_else(|| "HEAD".into());
     url::check_rev(&rev).map_err(url_refused)?;
@@ -151,23 +134,26 @@ pub(crate) async fn submit_json(
         .await
         .map_err(fetch_refused)?;
     let queued = queue_commit(state, user.id, project, &fetched, &url, &rev).await?;
-    let location = format!("/api/submissions/{}", queued.id);
-    let body = json!({
-        "id": queued.id,
-        "status": Status::Queued,
-        "project": project.id,
-        "spec_version": project.version,
-        "files": queued.files,
-        "ignored_files": 0,
-        "git": queued.source,
-        "url": location,
-        "events": format!("{location}/events"),
-    });
-    let mut response = (StatusCode::ACCEPTED, Json(body)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
+    Ok(crate::api::accepted(SubmissionCreated {
+        id: queued.id,
+        status: wire::Status::Queued,
+        project: project.id.clone(),
+        spec_version: project.version.clone(),
+        files: queued.files,
+        ignored_files: 0,
+        git: Some(wire_source(queued.source)),
+        url: String::new(),
+        events: String::new(),
+    }))
+}
+
+fn wire_source(source: GitSource) -> wire::GitSource {
+    wire::GitSource {
+        url: source.url,
+        rev: source.rev,
+        commit: source.commit,
+        dir: source.dir,
     }
-    Ok(response)
 }
 
 /// A submission queued from a commit.
@@ -240,32 +226,45 @@ fn short(commit: &str) -> &str {
     &commit[..commit.len().min(12)]
 }
 
-/// The git source of a submission, for its JSON.
-pub(crate) async fn source_json(state: &AppState, id: i64) -> Result<Value, StoreError> {
-    Ok(json!(state.store.git().git_source(id).await?))
+/// The git source of a submission, if it came from git.
+pub(crate) async fn git_source(
+    state: &AppState,
+    id: i64,
+) -> Result<Option<wire::GitSource>, StoreError> {
+    Ok(state.store.git().git_source(id).await?.map(wire_source))
 }
 
-#[derive(Deserialize)]
-struct LinkRequest {
-    url: String,
-}
+/// Where push webhooks deliver.
+const WEBHOOK_PATH: &str = "/api/hooks/git";
 
-/// `POST /api/me/repos` `{"url": URL}`: links a repository to the signed-in learner, so its
-/// pushes are graded as theirs. One repository belongs to one account.
+/// Link a repository to the signed-in learner, so its pushes are graded as theirs. One
+/// repository belongs to one account.
+#[utoipa::path(post, path = "/api/me/repos", tag = "git",
+    request_body = LinkRequest,
+    responses(
+        (status = 201, description = "linked; set up the webhook with this secret", body = RepoLinked),
+        (status = 400, description = "not a repository URL, or not on an allowed host", body = ErrorBody),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+        (status = 409, description = "linked to another account", body = ErrorBody),
+        (status = 415, description = "the body is not sent as application/json", body = ErrorBody),
+        (status = 422, description = "the JSON lacks a url", body = ErrorBody),
+    ))]
 async fn link_repo(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     Json(link): Json<LinkRequest>,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<RepoLinked>), ApiError> {
     let (linked, url) = link_for(&state, &user, &link.url).await?;
-    let body = json!({
-        "id": linked.id,
-        "url": url.redacted(),
-        "key": url.key(),
-        "webhook_url": "/api/hooks/git",
-        "webhook_secret": linked.webhook_secret,
-    });
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(RepoLinked {
+            id: linked.id,
+            url: url.redacted(),
+            key: url.key(),
+            webhook_url: WEBHOOK_PATH.into(),
+            webhook_secret: linked.webhook_secret,
+        }),
+    ))
 }
 
 /// Links the repository at `raw_url` to `user` (the API's and the dashboard's way alike).
@@ -300,39 +299,56 @@ pub(crate) async fn link_for(
     Ok((linked, url))
 }
 
-/// `GET /api/me/repos`: the signed-in learner's repositories (credentials removed).
+/// The signed-in learner's repositories (credentials removed).
+#[utoipa::path(get, path = "/api/me/repos", tag = "git",
+    responses(
+        (status = 200, description = "the linked repositories", body = Vec<wire::RepoLink>),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+    ))]
 async fn list_repos(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Vec<wire::RepoLink>>, ApiError> {
     let links = state.store.git().repo_links(user.id).await?;
-    Ok(Json(json!(
+    Ok(Json(
         links
-            .iter()
-            .map(|l| {
-                json!({
-                    "id": l.id,
-                    "url": url::redact(&l.url),
-                    "created_at": l.created_at,
-                    "webhook_url": "/api/hooks/git",
-                    "webhook_secret": l.webhook_secret,
-                })
+            .into_iter()
+            .map(|l| wire::RepoLink {
+                id: l.id,
+                url: url::redact(&l.url),
+                created_at: l.created_at,
+                webhook_url: WEBHOOK_PATH.into(),
+                webhook_secret: l.webhook_secret,
             })
-            .collect::<Vec<_>>()
-    )))
+            .collect(),
+    ))
 }
 
-/// `POST /api/hooks/git`: a signed GitHub or GitLab push. Queues one submission per project
-/// whose folder the push touched, as the learner who linked the repository.
+/// A signed GitHub or GitLab push: queues one submission per project whose folder the push
+/// touched, as the learner who linked the repository.
 ///
 /// A delivery is believed when it is signed with the secret of the repository it names (made
 /// when the learner linked it), or with the operator's secret (for a school's organisation-wide
 /// hook, whose secret learners never see). A learner's secret signs only their own repository.
+#[utoipa::path(post, path = "/api/hooks/git", tag = "git", security(()),
+    request_body(description = "GitHub's or GitLab's push (or ping) payload, signed in \
+        X-Hub-Signature-256 or X-Gitlab-Token", content = Object),
+    responses(
+        (status = 200, description = "a ping, an event that is not graded, or a push that touched no project", body = HookAnswer),
+        (status = 202, description = "the submissions queued", body = HookAnswer),
+        (status = 400, description = "not JSON, no delivery id, or too old", body = ErrorBody),
+        (status = 401, description = "not signed, or signed with another secret", body = ErrorBody),
+        (status = 404, description = "no learner linked the repository", body = ErrorBody),
+        (status = 409, description = "the delivery was handled already", body = ErrorBody),
+        (status = 413, description = "the payload is too large", body = ErrorBody),
+        (status = 422, description = "the commit cannot be fetched", body = ErrorBody),
+        (status = 504, description = "fetching the commit took too long", body = ErrorBody),
+    ))]
 async fn push_hook(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
+    Body(body): Body,
+) -> Result<(StatusCode, Json<HookAnswer>), ApiError> {
     let refused = |error: webhook::SignatureError| {
         tracing::warn!("webhook refused: {error}");
         ApiError::unauthorized(
@@ -369,13 +385,17 @@ async fn push_hook(
         .find_map(|h| headers.get(*h)?.to_str().ok())
         .unwrap_or("push")
         .to_ascii_lowercase();
+    let ignored = |why: String| {
+        Ok((
+            StatusCode::OK,
+            Json(HookAnswer::Ignored(Ignored { ignored: why })),
+        ))
+    };
     if event == "ping" {
-        return Ok(Json(json!({ "pong": true })).into_response());
+        return Ok((StatusCode::OK, Json(HookAnswer::Pong(Pong { pong: true }))));
     }
     if event != "push" && event != "push hook" {
-        return Ok(
-            Json(json!({ "ignored": format!("`{event}` events are not graded") })).into_response(),
-        );
+        return ignored(format!("`{event}` events are not graded"));
     }
     let delivery = webhook::delivery_id(&headers).ok_or_else(|| {
         ApiError::bad_request(
@@ -384,7 +404,7 @@ async fn push_hook(
         )
     })?;
     let Some(push) = Push::parse(&payload) else {
-        return Ok(Json(json!({ "ignored": "not a push of a commit" })).into_response());
+        return ignored("not a push of a commit".into());
     };
     let Some(link) = link else {
         return Err(ApiError::not_found(format!(
@@ -420,9 +440,9 @@ async fn push_hook(
         // Nothing was queued: the sender may deliver it again once the cause is fixed.
         state.store.git().forget_delivery(&delivery).await?;
     }
-    let (status, body) = handled?;
+    let (status, queued) = handled?;
     tracing::info!(%delivery, commit = %push.after, "push handled");
-    Ok((status, Json(body)).into_response())
+    Ok((status, Json(HookAnswer::Push(queued))))
 }
 
 /// The link of the repository a payload names, if a learner linked it.
@@ -430,13 +450,8 @@ async fn linked_repository(
     state: &AppState,
     payload: &Value,
 ) -> Result<Option<RepoLink>, ApiError> {
-    let Some(push) = Push::parse(payload).or_else(|| {
-        // A ping names its repository too.
-        Push::parse(&json!({ "after": "ping", "repository": payload["repository"], "project": payload["project"] }))
-    }) else {
-        return Ok(None);
-    };
-    for candidate in &push.repository_urls {
+    // A ping names its repository too, so the payload is not read as a push here.
+    for candidate in &webhook::repository_urls(payload) {
         if let Some(key) = url::key_of(candidate)
             && let Some(found) = state.store.git().repo_link(&key).await?
         {
@@ -452,7 +467,7 @@ async fn grade_push(
     state: &AppState,
     push: &Push,
     link: &RepoLink,
-) -> Result<(StatusCode, Value), ApiError> {
+) -> Result<(StatusCode, PushQueued), ApiError> {
     let url = GitUrl::parse(&link.url, &state.git.allow_hosts).map_err(url_refused)?;
     let projects: Vec<&Project> = state
         .curriculum
@@ -460,8 +475,13 @@ async fn grade_push(
         .filter(|p| p.repo_dir.as_deref().is_some_and(|d| push.touches(d)))
         .collect();
     if projects.is_empty() {
-        let body = json!({ "commit": push.after, "submissions": [], "skipped": [] });
-        return Ok((StatusCode::OK, body));
+        let nothing = PushQueued {
+            commit: push.after.clone(),
+            git_ref: push.git_ref.clone(),
+            submissions: Vec::new(),
+            skipped: Vec::new(),
+        };
+        return Ok((StatusCode::OK, nothing));
     }
     let fetched = fetch::fetch(&url, &push.after, &state.git.limits)
         .await
@@ -470,28 +490,29 @@ async fn grade_push(
     let mut skipped = Vec::new();
     for project in projects {
         match queue_commit(state, link.user_id, project, &fetched, &url, &push.after).await {
-            Ok(queued) => submissions.push(json!({
-                "id": queued.id,
-                "project": project.id,
-                "files": queued.files,
-                "url": format!("/api/submissions/{}", queued.id),
-            })),
+            Ok(queued) => submissions.push(PushSubmission {
+                id: queued.id,
+                project: project.id.clone(),
+                files: queued.files,
+                url: format!("/api/submissions/{}", queued.id),
+            }),
             Err(error) if submissions.is_empty() && error.status().is_server_error() => {
                 return Err(error);
             }
-            Err(error) => {
-                skipped.push(json!({ "project": project.id, "status": error.status().as_u16() }))
-            }
+            Err(error) => skipped.push(PushSkipped {
+                project: project.id.clone(),
+                status: error.status().as_u16(),
+            }),
         }
     }
     tracing::info!(%url, commit = %fetched.commit, queued = submissions.len(), "push queued");
     Ok((
         StatusCode::ACCEPTED,
-        json!({
-            "commit": fetched.commit,
-            "ref": push.git_ref,
-            "submissions": submissions,
-            "skipped": skipped,
-        }),
+        PushQueued {
+            commit: fetched.commit,
+            git_ref: push.git_ref.clone(),
+            submissions,
+            skipped,
+        },
     ))
 }

@@ -109,6 +109,32 @@ pub fn delivery_id(headers: &HeaderMap) -> Option<String> {
     .map(str::to_owned)
 }
 
+/// The URLs a delivery (a push or a ping, GitHub's or GitLab's) gives for its repository:
+/// clone, ssh and web.
+pub fn repository_urls(payload: &Value) -> Vec<String> {
+    let mut urls: Vec<String> = Vec::new();
+    for holder in ["repository", "project"] {
+        for key in [
+            "clone_url",
+            "git_url",
+            "ssh_url",
+            "html_url",
+            "git_http_url",
+            "git_ssh_url",
+            "web_url",
+            "url",
+            "homepage",
+        ] {
+            if let Some(url) = payload[holder][key].as_str()
+                && !urls.iter().any(|u| u == url)
+            {
+                urls.push(url.to_owned());
+            }
+        }
+    }
+    urls
+}
+
 /// What a push says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Push {
@@ -134,26 +160,7 @@ impl Push {
             return None;
         }
         let git_ref = payload["ref"].as_str().unwrap_or("").to_owned();
-        let mut repository_urls = Vec::new();
-        for holder in ["repository", "project"] {
-            for key in [
-                "clone_url",
-                "git_url",
-                "ssh_url",
-                "html_url",
-                "git_http_url",
-                "git_ssh_url",
-                "web_url",
-                "url",
-                "homepage",
-            ] {
-                if let Some(url) = payload[holder][key].as_str()
-                    && !repository_urls.iter().any(|u| u == url)
-                {
-                    repository_urls.push(url.to_owned());
-                }
-            }
-        }
+        let repository_urls = repository_urls(payload);
         let commits = payload["commits"].as_array().filter(|c| !c.is_empty());
         let forced = payload["forced"].as_bool().unwrap_or(false);
         let touched = match commits {
