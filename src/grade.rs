@@ -107,27 +107,22 @@ async fn grade_live(
     let _ = live.start(&mut out, &project.title, &project.id, &project.version);
     let total: usize = project.tasks.iter().map(|t| t.checks.len()).sum();
     let mut finished_checks = 0;
-    let report =
-        grader.grade(
-            project,
-            submission,
-            jobs(args),
-            &mut |event| match event {
-                Event::CheckStarted(task, check) => {
-                    spinner.set_message(format!(
-                        "{finished_checks}/{total} checks  {} / {}",
-                        task.id, check.name
-                    ));
-                }
-                Event::CheckFinished(..) => finished_checks += 1,
-                Event::TaskFinished(_, result) => {
-                    spinner.suspend(|| {
-                        let _ = live.task_finished(&mut out, result);
-                    });
-                }
-                Event::TaskStarted(_) => {}
-            },
-        )
+    let report = grader
+        .grade(project, submission, jobs(args), &mut |event| match event {
+            Event::CheckStarted(task, check) => {
+                spinner.set_message(format!(
+                    "{finished_checks}/{total} checks  {} / {}",
+                    task.id, check.name
+                ));
+            }
+            Event::CheckFinished(..) => finished_checks += 1,
+            Event::TaskFinished(_, result) => {
+                spinner.suspend(|| {
+                    let _ = live.task_finished(&mut out, result);
+                });
+            }
+            Event::TaskStarted(_) => {}
+        })
         .await;
     spinner.finish_and_clear();
     let report = report?;

@@ -352,7 +352,8 @@ fn a_sandbox_lost_mid_grading_is_the_platforms_fault() {
     }
     let dir = fixture(&format!("{PROJECT}/reference"));
     let child = checker()
-        .args(["grade", PROJECT, &dir, "--json"])
+        // One sandbox, so the one pulled away is the one grading.
+        .args(["grade", PROJECT, &dir, "--json", "--jobs", "1"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -366,8 +367,20 @@ fn a_sandbox_lost_mid_grading_is_the_platforms_fault() {
         assert!(std::time::Instant::now() < deadline, "no sandbox appeared");
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
-    // Let a few checks pass, then pull the container away as a crashing engine would.
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Wait until a check is running (the files are in and grading has begun, however loaded
+    // the machine), then pull the container away as a crashing engine would.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let top = std::process::Command::new("docker")
+            .args(["top", &container])
+            .output()
+            .unwrap();
+        if String::from_utf8_lossy(&top.stdout).contains("node") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no check started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let removed = std::process::Command::new("docker")
         .args(["rm", "-f", &container])
         .output()
