@@ -63,14 +63,17 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Hashes a password with argon2id and a random salt, off the async runtime's threads.
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
-    })
-    .await?
+    tokio::task::spawn_blocking(move || hash_password_now(&password)).await?
+}
+
+/// Hashes a password with argon2id and a random salt on this thread (tens of milliseconds:
+/// never on the async runtime's threads).
+pub(crate) fn hash_password_now(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
 }
 
 /// Whether `password` matches the stored argon2 `hash`, checked off the runtime's threads.

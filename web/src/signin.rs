@@ -16,9 +16,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
-use argon2::Argon2;
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHasher, SaltString};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use tokio::sync::Semaphore;
@@ -194,12 +191,7 @@ impl SignInGuard {
 /// An argon2 hash of a random password, checked for unknown names so that they cost what
 /// known ones do.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    let salt = SaltString::generate(&mut OsRng);
-    let password = crate::auth::random_hex(16);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .unwrap_or_default()
+    crate::auth::hash_password_now(&crate::auth::random_hex(16)).unwrap_or_default()
 });
 
 /// The caller's address, when the server was started with connection info (see
