@@ -106,6 +106,9 @@ pub struct Check {
     pub gate: bool,
     /// Hint shown when it fails.
     pub message: Option<String>,
+    /// Grader files placed for this check only and removed after it: a hidden check's files
+    /// that no visible check names, so no other check's code can read them.
+    pub own_files: Vec<GraderFile>,
 }
 
 impl Project {
