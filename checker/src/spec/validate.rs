@@ -172,6 +172,24 @@ impl Validator {
                 );
             }
         }
+        if let Some(repository) = &raw.repository
+            && !valid_repository(&repository.value)
+        {
+            self.error(
+                loc(repository),
+                format!("`{}` is not a repository name", repository.value),
+                Some("write the name alone, e.g. `alx-backend-javascript`, not a URL"),
+            );
+        }
+        if let Some(folder) = &raw.folder
+            && let Err(why) = sandbox::validate_relative_path(folder.value.trim_end_matches('/'))
+        {
+            self.error(
+                loc(folder),
+                format!("folder is not allowed: {why}"),
+                Some("name the project's folder inside the repository, e.g. `0x00-hello`"),
+            );
+        }
         for file in &raw.support {
             self.grader_file(file);
         }
@@ -231,7 +249,8 @@ impl Validator {
                 .map(|(_, file)| file)
                 .filter(|file| self.shared.contains(&file.name))
                 .collect(),
-            repo_dir: raw.repo_dir,
+            repository: raw.repository.map(|r| r.value),
+            folder: raw.folder.map(|f| f.value.trim_end_matches('/').to_owned()),
             tasks,
             version,
         })
@@ -475,6 +494,17 @@ fn valid_id(id: &str) -> bool {
     matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         && id.len() <= 100
+}
+
+/// A repository's name as git hosts allow it (no owner, no URL).
+fn valid_repository(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && name != "."
+        && name != ".."
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 fn valid_env_name(name: &str) -> bool {

@@ -149,6 +149,13 @@ impl GitUrl {
         redact(&self.url)
     }
 
+    /// The repository's name: the last segment of its path (`.git` kept; see
+    /// [`checker::spec::Project::is_repository`]).
+    pub fn name(&self) -> &str {
+        let path = self.path.trim_end_matches('/');
+        path.rsplit(['/', ':']).next().unwrap_or(path)
+    }
+
     /// The repository's identity, the same whatever the transport spelling or credentials:
     /// `host/path` in lower case, without `.git` or a trailing `/`.
     pub fn key(&self) -> String {
