@@ -574,7 +574,10 @@ fn the_school_repository_is_graded_in_the_projects_folder() {
         .unwrap()["id"]
         .as_i64()
         .unwrap();
-    assert_eq!(submission(base, &token, pushed)["git"]["dir"], "0x03-double");
+    assert_eq!(
+        submission(base, &token, pushed)["git"]["dir"],
+        "0x03-double"
+    );
 
     // The same folder in a repository of another name is not the project's.
     let link = sandbox

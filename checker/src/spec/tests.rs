@@ -532,3 +532,42 @@ fn a_hidden_harness_that_a_visible_check_also_names_is_shared() {
         .collect();
     assert_eq!(own, ["1-main.js"]);
 }
+
+#[test]
+fn repository_and_folder_say_where_the_project_lives() {
+    let yaml = VALID.replace(
+        "runtime: node\n",
+        "runtime: node\nrepository: alx-backend-javascript\nfolder: 0x03-ES6_data_manipulation/\n",
+    );
+    let (_dir, result) = load(&yaml, &valid_files());
+    let project = result.unwrap();
+    assert_eq!(
+        project.repository.as_deref(),
+        Some("alx-backend-javascript")
+    );
+    assert_eq!(
+        project.folder.as_deref(),
+        Some("0x03-ES6_data_manipulation")
+    );
+    for name in [
+        "alx-backend-javascript",
+        "Alx-Backend-JavaScript.git",
+        "https://github.com/ada/alx-backend-javascript.git",
+        "alx-backend-javascript/",
+    ] {
+        assert!(project.is_repository(name), "{name}");
+    }
+    for name in ["alx-backend", "alx-backend-javascript-2", ""] {
+        assert!(!project.is_repository(name), "{name}");
+    }
+
+    let yaml = VALID.replace(
+        "runtime: node\n",
+        "runtime: node\nrepository: github.com/ada/alx\nfolder: ../up\n",
+    );
+    let found = errors(&yaml, &valid_files());
+    let at: Vec<(u64, u64)> = found.iter().map(|(l, c, _)| (*l, *c)).collect();
+    assert_eq!(at, [(4, 13), (5, 9)], "{found:?}");
+    assert!(found[0].2.contains("is not a repository name"), "{found:?}");
+    assert!(found[1].2.starts_with("folder is not allowed"), "{found:?}");
+}

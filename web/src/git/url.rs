@@ -272,6 +272,21 @@ mod tests {
     }
 
     #[test]
+    fn a_repository_is_named_by_the_last_segment_of_its_path() {
+        let name = |url: &str| GitUrl::parse(url, &allowed()).unwrap().name().to_owned();
+        assert_eq!(
+            name("https://github.com/ada/alx-backend-javascript.git"),
+            "alx-backend-javascript.git"
+        );
+        assert_eq!(name("https://github.com/ada/Alx-Backend/"), "Alx-Backend");
+        assert_eq!(
+            name("git@github.com:ada/alx-interview.git"),
+            "alx-interview.git"
+        );
+        assert_eq!(name("git://127.0.0.1:9418/alx.git"), "alx.git");
+    }
+
+    #[test]
     fn only_network_transports_on_allowed_hosts() {
         for bad in [
             "file:///etc",
