@@ -8,6 +8,7 @@
 
 pub mod file;
 pub mod run;
+pub mod style;
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -218,6 +219,8 @@ registry! {
     File(file::FileCheck),
     /// Run a command and compare what it prints and returns.
     Run(run::RunCheck),
+    /// A style tool (pycodestyle, pep8, docstrings, annotations, mypy) finds nothing.
+    Style(style::StyleCheck),
 }
 
 /// What the registry tells about one kind, for the errors that concern several kinds.

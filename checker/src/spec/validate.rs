@@ -46,6 +46,7 @@ pub(super) fn load(dir: &Path) -> Result<Project, SpecErrors> {
         dir: dir.to_owned(),
         errors: Vec::new(),
         grader_files: BTreeMap::new(),
+        task_files: Vec::new(),
     };
     let project = validator.project(raw, &text);
     match project {
@@ -86,12 +87,19 @@ pub struct Validator {
     errors: Vec<SpecError>,
     /// Grader files by name, with the spec path they came from.
     grader_files: BTreeMap<String, (String, GraderFile)>,
+    /// The learner files of the task whose checks are being validated.
+    task_files: Vec<String>,
 }
 
 impl Validator {
     /// Line and column of a value in the spec.
     pub fn loc<T>(spanned: &Spanned<T>) -> (u64, u64) {
         (spanned.referenced.line(), spanned.referenced.column())
+    }
+
+    /// The learner files of the task whose checks are being validated.
+    pub fn task_files(&self) -> &[String] {
+        &self.task_files
     }
 
     /// Records a problem at `at` (line, column), with a hint on what to do.
@@ -378,6 +386,7 @@ impl Validator {
                 Some("add at least one check"),
             );
         }
+        self.task_files = files.clone();
         let mut names = HashSet::new();
         let mut checks = Vec::new();
         for check in &raw.checks.value {
