@@ -4,6 +4,7 @@
 use serde_saphyr::Spanned;
 
 use super::{Context, Kind, keys};
+use crate::compare::{Compare, Comparison};
 use crate::report::{CheckReport, Verdict};
 use crate::spec::{Limits, Validator};
 use crate::submission::LearnerFile;
@@ -81,6 +82,9 @@ impl Kind for FileCheck {
                 None => CheckReport::bare(&check.name, Verdict::Passed, check.points, check.hidden),
                 Some(failure) => {
                     let mut report = context.explained(Verdict::WrongOutput, failure.reason);
+                    if let (Some(expected), Some(actual)) = (&failure.expected, &failure.actual) {
+                        report.diff = Compare::new(Comparison::Exact).diff(expected, actual);
+                    }
                     report.expected = failure.expected;
                     report.actual = failure.actual;
                     report.points = 0;
