@@ -214,3 +214,100 @@ fn the_spec_names_unknown_tools_and_foreign_paths_with_their_place() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
 }
+
+/// A project whose script must run as `./hello.py`: what the bit does after an upload and a git
+/// push through the real server.
+const EXEC_PROJECT: &str = "id: exec-bit\ntitle: Executable bit\nruntime: python\ntasks:\n  \
+    - id: hello\n    title: Hello\n    files: [hello.py]\n    checks:\n      \
+    - name: is executable\n        file: hello.py\n        executable: true\n      \
+    - name: runs as a script\n        run: ./hello.py\n        expect: { stdout: \"hi\\n\" }\n";
+
+const HELLO: &str = "#!/usr/bin/python3\nprint('hi')\n";
+
+/// The verdicts of `checker submit ... --wait --json`'s report, in check order.
+fn submitted_verdicts(
+    sandbox: &support::server::Sandbox,
+    args: &[&str],
+    token: &str,
+) -> Vec<String> {
+    let output = sandbox
+        .checker()
+        .args(["submit", "exec-bit"])
+        .args(args)
+        .args(["--wait", "--json", "--quiet"])
+        .env("CHECKER_TOKEN", token)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stderr(&output)));
+    report["tasks"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["verdict"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_bit_survives_the_upload_the_storage_and_git() {
+    if !python_ready() || !support::git::git_ready() {
+        return;
+    }
+    let sandbox = support::server::Sandbox::new();
+    let tasks = sandbox.path("tasks");
+    std::fs::create_dir_all(tasks.join("exec-bit")).unwrap();
+    std::fs::write(tasks.join("exec-bit/project.yaml"), EXEC_PROJECT).unwrap();
+    let db = sandbox.sqlite();
+    sandbox.add_user(&db, "ada", "learner");
+    let token = sandbox.token(&db, "ada", "1h");
+    let tasks_arg = tasks.display().to_string();
+    let server = sandbox.serve(
+        &db,
+        &["--tasks-dir", &tasks_arg, "--git-allow-host", "127.0.0.1"],
+        &[],
+    );
+    let base = server.url.clone();
+
+    // Uploaded by `checker submit` from a folder, stored, unpacked into the sandbox.
+    for (mode, expected) in [
+        (0o755, ["passed", "passed"]),
+        (0o644, ["wrong_output", "runtime_error"]),
+    ] {
+        let dir = sandbox.path(&format!("upload-{mode:o}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("hello.py"), HELLO).unwrap();
+        std::fs::set_permissions(dir.join("hello.py"), std::fs::Permissions::from_mode(mode))
+            .unwrap();
+        let folder = dir.display().to_string();
+        assert_eq!(
+            submitted_verdicts(&sandbox, &[&folder, "--server", &base], &token),
+            expected,
+            "mode {mode:o}"
+        );
+    }
+
+    // Committed with mode 100755 (and then without it), fetched by the server from git.
+    let daemon = support::git::GitDaemon::start(&sandbox.path("repos"));
+    let url = daemon.bare("learner.git");
+    let work = support::git::WorkingCopy::new(&sandbox.path("work"), &url);
+    std::fs::write(work.dir.join("hello.py"), HELLO).unwrap();
+    support::git::run_git(&work.dir, &["add", "hello.py"]);
+    support::git::run_git(&work.dir, &["update-index", "--chmod=+x", "hello.py"]);
+    support::git::run_git(&work.dir, &["commit", "--quiet", "-m", "executable"]);
+    let executable = support::git::run_git(&work.dir, &["rev-parse", "HEAD"]);
+    support::git::run_git(&work.dir, &["update-index", "--chmod=-x", "hello.py"]);
+    support::git::run_git(&work.dir, &["commit", "--quiet", "-m", "plain"]);
+    let plain = support::git::run_git(&work.dir, &["rev-parse", "HEAD"]);
+    work.push("main", false);
+    for (commit, expected) in [
+        (executable, ["passed", "passed"]),
+        (plain, ["wrong_output", "runtime_error"]),
+    ] {
+        let target = format!("{url}@{commit}");
+        assert_eq!(
+            submitted_verdicts(&sandbox, &["--git", &target, "--server", &base], &token),
+            expected,
+            "commit {commit}"
+        );
+    }
+}
