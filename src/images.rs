@@ -20,7 +20,7 @@ pub enum ImagesCommand {
         #[arg(long)]
         force: bool,
     },
-    /// List runtimes and whether their images exist.
+    /// List runtimes and whether their images exist and are built from the current recipe.
     List,
 }
 
