@@ -224,7 +224,7 @@ async fn run_with_own_files(context: &Context<'_>) -> CheckReport {
     };
     let report = check.kind.execute(context).await;
     let names: Vec<&str> = own.iter().map(SandboxFile::path).collect();
-    let keep = learner_folders(context.project);
+    let keep = folders_of(&context.project.learner_files());
     let keep: Vec<&str> = keep.iter().map(String::as_str).collect();
     match sandbox.remove_changes_since(&mark, &names, &keep).await {
         Ok(()) => report,
@@ -235,10 +235,10 @@ async fn run_with_own_files(context: &Context<'_>) -> CheckReport {
     }
 }
 
-/// The folders holding learner files (`lib` and `lib/util` for `lib/util/x.js`).
-fn learner_folders(project: &Project) -> Vec<String> {
+/// The folders holding `files` (`lib` and `lib/util` for `lib/util/x.js`).
+fn folders_of(files: &[&str]) -> Vec<String> {
     let mut folders = Vec::new();
-    for file in project.learner_files() {
+    for file in files {
         let mut end = 0;
         while let Some(slash) = file[end..].find('/') {
             end += slash;
@@ -250,4 +250,16 @@ fn learner_folders(project: &Project) -> Vec<String> {
         }
     }
     folders
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_folders_of_learner_files_are_every_ancestor() {
+        let files = ["main.js", "lib/util/x.js", "lib/y.js", "src/z.py"];
+        assert_eq!(
+            super::folders_of(&files),
+            ["lib", "lib/util", "src"].map(String::from)
+        );
+    }
 }
