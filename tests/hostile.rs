@@ -101,6 +101,14 @@ const HOSTILE_VERDICTS: &[(&str, &str, &str)] = &[
         "looks for a hidden harness after it ran",
         "passed",
     ),
+    // What a hidden check's code wrote goes with its harness, under any name, anywhere.
+    ("hidden", "makes a folder of its own", "passed"),
+    (
+        "hidden",
+        "a hidden check whose code copies its harness away",
+        "passed",
+    ),
+    ("hidden", "looks for the copies", "passed"),
     // Inodes and dentries are kernel memory charged to the sandbox: with the cgroup full the
     // kernel either kills the program or lets it thrash until the time limit. Both are true.
     (

@@ -195,31 +195,73 @@ async fn run_check(
         submission,
         check,
     };
-    // A hidden check's own files exist only while it runs: no other check can read them.
+    let mut report = if check.own_files.is_empty() {
+        check.kind.execute(&context).await
+    } else {
+        run_with_own_files(&context).await
+    };
+    if report.verdict != Verdict::Passed && report.verdict != Verdict::InternalError {
+        report.message = check.message.clone();
+    }
+    report
+}
+
+/// Runs a check whose own files (a hidden check's harness) exist only while it runs: no other
+/// check can read them, nor any copy this check's code made of them.
+async fn run_with_own_files(context: &Context<'_>) -> CheckReport {
+    let (sandbox, check) = (context.sandbox, context.check);
     let own: Vec<SandboxFile> = check
         .own_files
         .iter()
         .map(|f| SandboxFile::new(&f.name, f.contents.clone()))
         .collect();
-    let placed = sandbox.place_for_check(&own).await;
-    let mut report = match &placed {
-        Ok(()) => check.kind.execute(&context).await,
+    let mark = match sandbox.place_for_check(&own).await {
+        Ok(mark) => mark,
+        Err(error) => {
+            return context.explained(
+                Verdict::InternalError,
+                format!("the platform failed to place this check's files: {error}"),
+            );
+        }
+    };
+    let report = check.kind.execute(context).await;
+    let names: Vec<&str> = own.iter().map(SandboxFile::path).collect();
+    let keep = folders_of(&context.project.learner_files());
+    let keep: Vec<&str> = keep.iter().map(String::as_str).collect();
+    match sandbox.remove_changes_since(&mark, &names, &keep).await {
+        Ok(()) => report,
         Err(error) => context.explained(
             Verdict::InternalError,
-            format!("the platform failed to place this check's files: {error}"),
-        ),
-    };
-    let names: Vec<&str> = own.iter().map(SandboxFile::path).collect();
-    if let Err(error) = sandbox.remove_check_files(&names).await
-        && report.verdict != Verdict::InternalError
-    {
-        report = context.explained(
-            Verdict::InternalError,
             format!("the platform failed to remove this check's files: {error}"),
+        ),
+    }
+}
+
+/// The folders holding `files` (`lib` and `lib/util` for `lib/util/x.js`).
+fn folders_of(files: &[&str]) -> Vec<String> {
+    let mut folders = Vec::new();
+    for file in files {
+        let mut end = 0;
+        while let Some(slash) = file[end..].find('/') {
+            end += slash;
+            let folder = file[..end].to_owned();
+            if !folders.contains(&folder) {
+                folders.push(folder);
+            }
+            end += 1;
+        }
+    }
+    folders
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_folders_of_learner_files_are_every_ancestor() {
+        let files = ["main.js", "lib/util/x.js", "lib/y.js", "src/z.py"];
+        assert_eq!(
+            super::folders_of(&files),
+            ["lib", "lib/util", "src"].map(String::from)
         );
     }
-    if report.verdict != Verdict::Passed && report.verdict != Verdict::InternalError {
-        report.message = check.message.clone();
-    }
-    report
 }

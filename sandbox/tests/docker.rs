@@ -696,3 +696,39 @@ async fn files_placed_for_one_check_are_protected_gone_when_removed_and_never_re
     assert_eq!(out.stdout, b"learner.js\n", "{out:?}");
     pod.remove().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_check_that_ends_takes_what_it_changed_with_its_files() {
+    let Some(engine) = engine().await else { return };
+    let pod = engine.open(&SandboxConfig::new(IMAGE)).await.unwrap();
+    pod.upload(&[SandboxFile::new("lib/learner.js", b"1\n".to_vec())])
+        .await
+        .unwrap();
+    pod.run(&run("mkdir -p old/inside; echo kept > /tmp/before"))
+        .await
+        .unwrap();
+    let mark = pod
+        .place_for_check(&[SandboxFile::new("secret.js", b"s\n".to_vec())])
+        .await
+        .unwrap();
+    // The check's code copies the file everywhere it can, under new names.
+    pod.run(&run(
+        "cp secret.js /tmp/copy; cp secret.js lib/copy; cp secret.js old/inside/copy; \
+         mkdir -p new/deep && cp secret.js new/deep/copy && chmod 500 new/deep; mv old renamed",
+    ))
+    .await
+    .unwrap();
+    pod.remove_changes_since(&mark, &["secret.js"], &["lib"])
+        .await
+        .unwrap();
+    let out = pod
+        .run(&run("find /work /tmp -mindepth 1 | sort"))
+        .await
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "/tmp/before\n/work/lib\n/work/lib/learner.js\n",
+        "{out:?}"
+    );
+    pod.remove().await.unwrap();
+}
