@@ -1,6 +1,6 @@
 //! Grading speed, measured side by side against baselines in one run (`cargo bench`).
 //!
-//! The reference ES6 submission (37 checks) is graded:
+//! The reference ES6 submission (36 checks) is graded:
 //! - (a) by this sandbox: cold (a container created per submission), with a warm pool, and with
 //!   the warm pool plus two lanes (tasks spread over two sandboxes);
 //! - (b) naively: `docker run --rm` per check, files bind-mounted (a common grader design);

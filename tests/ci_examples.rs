@@ -89,7 +89,7 @@ fn the_pipeline_examples_fail_a_build_below_the_threshold() {
     if !docker_ready() {
         return;
     }
-    // Missing task 8 costs 4 of 34 points: 88.24% passes --min-score 80; so does wrong-output.
+    // Missing task 8 costs 3 of 33 points: 90.91% passes --min-score 80; so does wrong-output.
     // A submission missing most files does not.
     let repo = learner_repo("reference");
     let project = repo.path().join("0x03-ES6_data_manipulation");

@@ -32,6 +32,7 @@ fn grade_case(project: &str, case: &str) -> Vec<String> {
     let mut problems = Vec::new();
     let tasks = report["tasks"].as_array().cloned().unwrap_or_default();
     let mut not_passed = BTreeMap::new();
+    let mut reasons = BTreeMap::new();
     for task in &tasks {
         // The JSON contract other tools rely on.
         for key in ["id", "mandatory", "score", "checks"] {
@@ -67,6 +68,14 @@ fn grade_case(project: &str, case: &str) -> Vec<String> {
             {
                 problems.push(format!("{key}: wrong output without a diff: {check}"));
             }
+            if let Some(fragment) = expected.reasons.get(&key) {
+                let reason = check["reason"].as_str().unwrap_or("");
+                if reason.contains(fragment.as_str()) {
+                    reasons.insert(key.clone(), fragment.clone());
+                } else {
+                    problems.push(format!("{key}: reason {reason:?} lacks {fragment:?}"));
+                }
+            }
             if verdict != "passed" {
                 not_passed.insert(key, verdict.to_owned());
             }
@@ -77,6 +86,7 @@ fn grade_case(project: &str, case: &str) -> Vec<String> {
         score: report["score"].as_f64().unwrap_or(f64::NAN),
         bonus: report["bonus"].as_f64().unwrap_or(f64::NAN),
         not_passed,
+        reasons,
     };
     if got != expected {
         problems.push(format!("got {got:#?}\nwant {expected:#?}"));
@@ -203,7 +213,7 @@ fn the_terminal_report_reads_well_without_color() {
     assert!(text.contains("      -8\n      +9\n"), "{text}");
     assert!(
         text.trim_end()
-            .ends_with("ES6 data manipulation: 91.18% (11/12 tasks), bonus 100%"),
+            .ends_with("ES6 data manipulation: 90.91% (11/12 tasks), bonus 100%"),
         "{text}"
     );
 }

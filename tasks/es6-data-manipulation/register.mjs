@@ -1,6 +1,6 @@
-// Loaded with NODE_OPTIONS=--import=./register.mjs before any check runs.
-// Installs the resolve hook below so learners may write `import x from './file'`
-// without the `.js` extension, as they could under Babel.
+// Loaded with NODE_OPTIONS=--import=./register.mjs before any check runs. Installs
+// module-hooks.mjs, which loads learners' files as the school's Babel setup did: ES modules or
+// CommonJS, with or without the `.js` in imports.
 import { register } from 'node:module';
 
-register('./esm-resolve.mjs', import.meta.url);
+register('./module-hooks.mjs', import.meta.url);

@@ -25,6 +25,10 @@ pub struct Expected {
     pub bonus: f64,
     /// `task/check` of every check that does not pass, with its verdict.
     pub not_passed: BTreeMap<String, String>,
+    /// `task/check` of some checks, with a text their reason must contain (e.g. the learner's
+    /// `file:line` in a crash summary).
+    #[serde(default)]
+    pub reasons: BTreeMap<String, String>,
 }
 
 /// A case's changes to the reference, from its `overlay.json`.

@@ -1,5 +1,7 @@
 //! `run`: a `/bin/sh` command run in the sandbox, judged on its exit code and outputs.
 
+mod crash;
+
 use std::time::Duration;
 
 use bytesize::ByteSize;
@@ -11,6 +13,7 @@ use super::{Context, Kind, keys};
 use crate::compare::{Compare, Comparison};
 use crate::report::{CheckReport, Verdict};
 use crate::spec::{Check, Limits, Validator};
+pub use crash::CrashSummary;
 
 keys! {
     /// The keys of a `run` check.
@@ -146,7 +149,17 @@ impl Kind for RunCheck {
             output_limit: self.output,
         };
         match context.sandbox.run(&request).await {
-            Ok(outcome) => judge(context.check, self, &outcome, context.project.limits.memory),
+            Ok(outcome) => {
+                let learner_files: Vec<&str> =
+                    context.submission.present().map(|(path, _)| path).collect();
+                judge(
+                    context.check,
+                    self,
+                    &outcome,
+                    context.project.limits.memory,
+                    &learner_files,
+                )
+            }
             Err(error) => context.explained(
                 Verdict::InternalError,
                 format!("the platform failed to run this check: {error}"),
@@ -156,12 +169,15 @@ impl Kind for RunCheck {
 }
 
 /// Decides the verdict of a run check from what the command did. Limits come first, then the
-/// exit code, then the outputs.
+/// exit code, then the outputs. A crash's reason carries the exception's message and the place
+/// in `learner_files` (the submission's paths) where it happened, never the grader's files, so
+/// it is shown for hidden checks too.
 pub fn judge(
     check: &Check,
     run: &RunCheck,
     outcome: &sandbox::RunOutcome,
     memory: ByteSize,
+    learner_files: &[&str],
 ) -> CheckReport {
     let stdout = String::from_utf8_lossy(&outcome.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&outcome.stderr).into_owned();
@@ -205,10 +221,14 @@ pub fn judge(
         report.reason = Some(if signaled {
             format!("the program was killed by signal {}", exit - 128)
         } else if report.verdict == Verdict::RuntimeError {
-            format!(
+            let crashed = format!(
                 "the program crashed (exit code {exit}, expected {})",
                 run.exit
-            )
+            );
+            match CrashSummary::read(&stderr, learner_files) {
+                Some(summary) => format!("{crashed}: {}", summary.describe()),
+                None => crashed,
+            }
         } else {
             format!("the program exited with code {exit}, expected {}", run.exit)
         });
@@ -295,6 +315,7 @@ mod tests {
             &run,
             &outcome(stdout, stderr, exit, t),
             ByteSize::mib(128),
+            &["3-get_ids_sum.js"],
         )
     }
 
@@ -330,6 +351,32 @@ mod tests {
     }
 
     #[test]
+    fn a_crash_names_the_exception_and_the_learner_line_even_when_hidden() {
+        let (mut check, run) = check();
+        check.hidden = true;
+        let stderr = "file:///work/3-get_ids_sum.js:2\n  x\n  ^\n\nTypeError: Reduce of empty array \
+            with no initial value\n    at sum (file:///work/3-get_ids_sum.js:2:15)\n    at \
+            file:///work/3-hidden-empty.js:3:13\n";
+        let report = judge(
+            &check,
+            &run,
+            &outcome("", stderr, 1, Exited),
+            ByteSize::mib(128),
+            &["3-get_ids_sum.js"],
+        )
+        .redacted();
+        assert_eq!(report.verdict, Verdict::RuntimeError);
+        assert_eq!(report.stderr, None);
+        assert_eq!(
+            report.reason.as_deref(),
+            Some(
+                "the program crashed (exit code 1, expected 0): TypeError: Reduce of empty array \
+                 with no initial value, at 3-get_ids_sum.js:2"
+            )
+        );
+    }
+
+    #[test]
     fn limits_come_first_and_name_the_limit() {
         let t = verdict("8\n", "", 137, TimeLimit);
         assert_eq!(
@@ -357,6 +404,7 @@ mod tests {
             &run,
             &outcome("x\n", "", 0, Exited),
             ByteSize::mib(1),
+            &[],
         );
         assert_eq!(report.verdict, Verdict::WrongOutput);
         assert_eq!(report.diff, None);
@@ -365,6 +413,7 @@ mod tests {
             &run,
             &outcome("12\n", "", 0, Exited),
             ByteSize::mib(1),
+            &[],
         );
         assert_eq!(report.verdict, Verdict::Passed);
     }
