@@ -280,3 +280,33 @@ pub async fn build(
         size: engine.image_size(runtime.image).await.map_err(platform)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::{RUNTIMES, find};
+
+    /// The label changes with what an image holds, so an image of an older recipe is noticed.
+    #[test]
+    fn the_recipe_hash_follows_packages_and_wheels() {
+        let python = *find("python").unwrap();
+        assert_eq!(recipe_hash(&python), recipe_hash(&python));
+        assert_eq!(recipe_hash(&python).len(), 16);
+        let older = Runtime {
+            packages: &["python3"],
+            wheels: &[],
+            ..python
+        };
+        assert_ne!(recipe_hash(&older), recipe_hash(&python));
+        let other_wheel = Runtime {
+            wheels: &python.wheels[..1],
+            ..python
+        };
+        assert_ne!(recipe_hash(&other_wheel), recipe_hash(&python));
+        assert_ne!(recipe_hash(&RUNTIMES[0]), recipe_hash(&RUNTIMES[1]));
+        assert_eq!(
+            python.wheels[0].file_name(),
+            "pycodestyle-2.5.0-py2.py3-none-any.whl"
+        );
+    }
+}
