@@ -1,20 +1,22 @@
 #!/usr/bin/env python3
 """Writes Popular_Baby_Names.csv: the grader's own baby-names table.
 
-Same columns and row shape as the table the task describes (Year of Birth, Gender, Ethnicity,
-Child's First Name, Count, Rank; rows grouped by year, gender and ethnicity, counts descending,
-equal counts sharing a rank), but made up here and smaller. Deterministic: run it again to get
-the same file.
+Same columns and row shape as the table the task describes (Year of Birth,
+Gender, Ethnicity, Child's First Name, Count, Rank; rows grouped by year,
+gender and ethnicity, counts descending, equal counts sharing a rank), but
+made up here and smaller. Deterministic: run it again to get the same file.
 """
 import csv
 import random
 
-FEMALE = """Olivia Chloe Sophia Emma Emily Mia Charlotte Sarah Isabella Hannah Grace Angela Ava
-Joanna Amelia Evelyn Lily Ella Abigail Madison Zoe Aria Layla Nora Riley Leah Stella Hazel Aurora
-Violet Ruby Alice Clara Eliza Iris Naomi Maya Lucy Anna Jade Vera Ivy Nina Sadie Lena""".split()
-MALE = """Ethan Aiden Jayden Lucas Ryan Daniel Jason Matthew Oliver Liam Noah Mason Logan Elijah
-James Benjamin Henry Samuel Owen Caleb Isaac Julian Leo Miles Ezra Hugo Felix Adam Simon Oscar
-Victor Jonah Eli Theo Arthur Max Milo Levi Kai Abel Otto Ivan Rafael Tobias Silas""".split()
+FEMALE = """Olivia Chloe Sophia Emma Emily Mia Charlotte Sarah Isabella Hannah
+Grace Angela Ava Joanna Amelia Evelyn Lily Ella Abigail Madison Zoe
+Aria Layla Nora Riley Leah Stella Hazel Aurora Violet Ruby Alice Clara
+Eliza Iris Naomi Maya Lucy Anna Jade Vera Ivy Nina Sadie Lena""".split()
+MALE = """Ethan Aiden Jayden Lucas Ryan Daniel Jason Matthew Oliver Liam Noah
+Mason Logan Elijah James Benjamin Henry Samuel Owen Caleb Isaac Julian
+Leo Miles Ezra Hugo Felix Adam Simon Oscar Victor Jonah Eli Theo
+Arthur Max Milo Levi Kai Abel Otto Ivan Rafael Tobias Silas""".split()
 ETHNICITIES = ["ASIAN AND PACIFIC ISLANDER", "BLACK NON HISPANIC", "HISPANIC",
                "WHITE NON HISPANIC"]
 

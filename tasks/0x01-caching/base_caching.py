@@ -24,8 +24,10 @@ class BaseCaching():
 
     def put(self, key, item):
         """Adds an item to the cache."""
-        raise NotImplementedError("put must be implemented in your cache class")
+        raise NotImplementedError(
+            "put must be implemented in your cache class")
 
     def get(self, key):
         """Gets an item by key."""
-        raise NotImplementedError("get must be implemented in your cache class")
+        raise NotImplementedError(
+            "get must be implemented in your cache class")

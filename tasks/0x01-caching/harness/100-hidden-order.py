@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-""" 100-hidden: None ignored at capacity; fewest uses first, least recent among ties """
+""" 100-hidden: None ignored at capacity; fewest uses first,
+least recent among ties """
 LFUCache = __import__('100-lfu_cache').LFUCache
 
 my_cache = LFUCache()
