@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Four rotations in place give the original matrix back; two give it
-upside down."""
+"""Two rotations in place turn the matrix upside down; four give the
+original back."""
 rotate_2d_matrix = __import__('0-rotate_2d_matrix').rotate_2d_matrix
 
-matrix = [["a", "b", "c"], ["d", "e", "f"], ["g", "h", "i"]]
+matrix = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
 original = [row[:] for row in matrix]
 rotate_2d_matrix(matrix)
 rotate_2d_matrix(matrix)
