@@ -51,7 +51,7 @@ fn commands(project: &Project) -> Vec<String> {
         .flat_map(|t| &t.checks)
         .filter_map(|c| match &c.kind {
             CheckKind::Run(run) => Some(run.command.clone()),
-            CheckKind::File(_) => None,
+            _ => None,
         })
         .collect()
 }

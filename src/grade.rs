@@ -46,7 +46,16 @@ pub struct GradeArgs {
 
 pub async fn grade(args: GradeArgs) -> Result<ExitCode, Failure> {
     let project = spec::resolve(&args.tasks.tasks_dir, &args.project).map_err(Failure::bad)?;
-    let submission = Submission::from_dir(&args.submission, &project).map_err(Failure::bad)?;
+    let folder = Submission::repository_folder(&args.submission, &project);
+    if let Some(folder) = &folder {
+        eprintln!(
+            "grading {}: the folder of `{}` in this repository",
+            folder.display(),
+            project.id
+        );
+    }
+    let dir = folder.as_ref().unwrap_or(&args.submission);
+    let submission = Submission::from_dir(dir, &project).map_err(Failure::bad)?;
     let grader = Grader::connect().await?;
     // Containers of earlier runs that crashed on this host are of no use to anyone.
     let _ = grader.sweep_orphans().await;

@@ -93,6 +93,8 @@ fn list(tasks_dir: &Path, json: bool) -> Result<ExitCode, Failure> {
                     "title": p.title,
                     "image": p.image,
                     "spec_version": p.version,
+                    "repository": p.repository,
+                    "folder": p.folder,
                     "tasks": p.tasks.iter().map(|t| serde_json::json!({
                         "id": t.id,
                         "title": t.title,

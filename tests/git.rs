@@ -463,6 +463,147 @@ fn signed_pushes_are_graded_per_folder_and_replays_refused() {
     assert_eq!(score_of(&rewound, "git-greet"), Some(0.0));
 }
 
+const DOUBLE_OK: &str = "console.log(Number(process.argv[2]) * 2);\n";
+
+/// `git-double` names `repository: alx-backend-javascript` and `folder: 0x03-double`: a
+/// repository of that name (any case, `.git` or not) is graded in the folder, by push and by
+/// `submit --git`, beside other projects' folders; a repository of another name is not graded
+/// on push, and `submit --git` takes the project's files from its top folder when it has no
+/// such folder.
+#[test]
+fn the_school_repository_is_graded_in_the_projects_folder() {
+    if !git_ready() {
+        return;
+    }
+    let grade = docker_ready();
+    let sandbox = Sandbox::new();
+    let daemon = GitDaemon::start(&sandbox.path("repos"));
+    let url = daemon.bare("Alx-Backend-JavaScript.git");
+    let work = WorkingCopy::new(&sandbox.path("work"), &url);
+    let commit = work.commit(
+        &[
+            ("0x03-double/double.js", DOUBLE_OK),
+            ("0x01-sum/sum.js", SUM_OK),
+            ("README.md", "# alx-backend-javascript\n"),
+        ],
+        "two projects",
+    );
+    work.push("main", false);
+    let other_url = daemon.bare("double-alone.git");
+    let other = WorkingCopy::new(&sandbox.path("other"), &other_url);
+    let other_commit = other.commit(&[("double.js", DOUBLE_OK)], "alone");
+    other.push("main", false);
+
+    let db = sandbox.sqlite();
+    sandbox.add_user(&db, "ada", "learner");
+    let token = sandbox.token(&db, "ada", "1h");
+    let server = serve_git(&sandbox, &db, grade, &[]);
+    let base = &server.url;
+
+    // submit --git: the folder of the school's repository.
+    let reply = post_json(
+        base,
+        "/api/submissions",
+        &token,
+        &json!({ "project": "git-double", "git": { "url": url } }),
+    );
+    assert_eq!(reply.status, 202, "{}", text(&reply.body));
+    let body = reply.json();
+    assert_eq!(body["git"]["dir"], "0x03-double", "{body}");
+    assert_eq!(body["files"], json!(["double.js"]));
+    let submitted = body["id"].as_i64().unwrap();
+    // Another repository without the folder: its top folder.
+    let reply = post_json(
+        base,
+        "/api/submissions",
+        &token,
+        &json!({ "project": "git-double", "git": { "url": other_url } }),
+    );
+    assert_eq!(reply.status, 202, "{}", text(&reply.body));
+    let body = reply.json();
+    assert_eq!(body["git"]["commit"], other_commit);
+    assert!(body["git"]["dir"].is_null(), "{body}");
+    assert_eq!(body["files"], json!(["double.js"]));
+
+    // A push touching both folders: one submission per project, each from its folder.
+    let push = |url: &str, after: &str| {
+        json!({
+            "ref": "refs/heads/main",
+            "before": "0000000000000000000000000000000000000000",
+            "after": after,
+            "repository": { "clone_url": url, "pushed_at": now_secs() },
+            "commits": [{
+                "added": ["0x03-double/double.js", "0x01-sum/sum.js", "README.md"],
+                "modified": [],
+                "removed": [],
+            }],
+        })
+        .to_string()
+        .into_bytes()
+    };
+    let signed = |body: &[u8], delivery: &str| {
+        vec![
+            ("X-GitHub-Event", "push".to_owned()),
+            ("X-GitHub-Delivery", delivery.to_owned()),
+            ("X-Hub-Signature-256", github_signature(SECRET, body)),
+        ]
+    };
+    let link = sandbox
+        .checker()
+        .args(["repo", "link", &url, "--server", base])
+        .env("CHECKER_TOKEN", &token)
+        .output()
+        .unwrap();
+    assert!(link.status.success(), "{}", text(&link.stderr));
+    let body = push(&url, &commit);
+    let (status, answer) = deliver(base, &signed(&body, "school-1"), &body);
+    assert_eq!(status, 202, "{answer}");
+    let mut projects: Vec<&str> = answer["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["project"].as_str().unwrap())
+        .collect();
+    projects.sort();
+    assert_eq!(projects, ["git-double", "git-sum"], "{answer}");
+    let pushed = answer["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["project"] == "git-double")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        submission(base, &token, pushed)["git"]["dir"],
+        "0x03-double"
+    );
+
+    // The same folder in a repository of another name is not the project's.
+    let link = sandbox
+        .checker()
+        .args(["repo", "link", &other_url, "--server", base])
+        .env("CHECKER_TOKEN", &token)
+        .output()
+        .unwrap();
+    assert!(link.status.success(), "{}", text(&link.stderr));
+    let body = push(&other_url, &other_commit);
+    let (status, answer) = deliver(base, &signed(&body, "other-1"), &body);
+    let graded: Vec<&str> = answer["submissions"]
+        .as_array()
+        .map(|s| s.iter().filter_map(|s| s["project"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(!graded.contains(&"git-double"), "{status} {answer}");
+
+    if !grade {
+        return;
+    }
+    for id in [submitted, pushed] {
+        let done = wait_final(base, &token, id, Duration::from_secs(120));
+        assert_eq!(done["score"].as_f64(), Some(100.0), "{done}");
+    }
+}
+
 #[test]
 fn hanging_hosts_and_huge_repositories_are_bounded() {
     if !git_ready() {

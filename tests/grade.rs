@@ -204,6 +204,70 @@ fn the_terminal_report_reads_well_without_color() {
     );
 }
 
+/// Copies a fixture folder (files and sub-folders) to `to`.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_repository_root_is_graded_in_the_projects_folder() {
+    if !docker_ready() {
+        return;
+    }
+    // The school's repository: the project in its folder, another project beside it.
+    let repository = tempfile::tempdir().unwrap();
+    let root = repository.path();
+    copy_dir(
+        &support::root().join("tests/fixtures/es6-data-manipulation/reference"),
+        &root.join("0x03-ES6_data_manipulation"),
+    );
+    std::fs::create_dir(root.join("0x02-ES6_classes")).unwrap();
+    std::fs::write(root.join("0x02-ES6_classes/0-classroom.js"), "x\n").unwrap();
+    std::fs::write(root.join("README.md"), "# alx-backend-javascript\n").unwrap();
+    let output = run(&["grade", PROJECT, &root.display().to_string(), "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["score"], 100.0);
+    let said = stderr(&output);
+    assert!(
+        said.contains(
+            "0x03-ES6_data_manipulation: the folder of `es6-data-manipulation` in this repository"
+        ),
+        "{said}"
+    );
+
+    // Neither the root nor a folder holds the files: graded where it was asked, and every
+    // task says which file is missing.
+    std::fs::remove_dir_all(root.join("0x03-ES6_data_manipulation")).unwrap();
+    let output = run(&["grade", PROJECT, &root.display().to_string(), "--json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("the folder of"),
+        "{}",
+        stderr(&output)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["score"], 0.0);
+    let first = &report["tasks"][0]["checks"][0];
+    assert_eq!(first["verdict"], "missing_file", "{first}");
+    assert!(
+        first["reason"]
+            .as_str()
+            .unwrap()
+            .contains("0-get_list_students.js"),
+        "{first}"
+    );
+}
+
 #[test]
 fn every_limit_gets_its_own_verdict() {
     if !docker_ready() {

@@ -88,6 +88,19 @@ const HOSTILE_VERDICTS: &[(&str, &str, &str)] = &[
     ("escape", "opens a user namespace", "passed"),
     ("harness", "tampers with the harness", "passed"),
     ("harness", "the harness still runs", "passed"),
+    // A hidden check's harness is placed for it alone and removed after it.
+    (
+        "hidden",
+        "looks for a hidden harness before it runs",
+        "passed",
+    ),
+    ("hidden", "a hidden check runs its harness", "passed"),
+    ("hidden", "another hidden check does not see it", "passed"),
+    (
+        "hidden",
+        "looks for a hidden harness after it ran",
+        "passed",
+    ),
     // Inodes and dentries are kernel memory charged to the sandbox: with the cgroup full the
     // kernel either kills the program or lets it thrash until the time limit. Both are true.
     (

@@ -42,15 +42,17 @@ fn list_shows_projects_and_tasks() {
     let output = run(&["tasks", "list", "--json"]);
     assert_eq!(output.status.code(), Some(0));
     let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    // Projects are listed by id; find this one among the others.
     let es6 = list
         .as_array()
         .unwrap()
         .iter()
         .find(|p| p["id"] == "es6-data-manipulation")
-        .expect("es6-data-manipulation is listed");
+        .expect("the ES6 project is listed");
     assert_eq!(es6["tasks"].as_array().unwrap().len(), 12);
     assert_eq!(es6["tasks"][11]["mandatory"], false);
+    // Where the project lives in the school's repository.
+    assert_eq!(es6["repository"], "alx-backend-javascript");
+    assert_eq!(es6["folder"], "0x03-ES6_data_manipulation");
 }
 
 #[test]
@@ -65,6 +67,13 @@ fn schema_is_json_schema() {
             .contains("json-schema.org")
     );
     assert!(schema["properties"]["tasks"].is_object());
+    for key in ["repository", "folder"] {
+        assert!(schema["properties"][key].is_object(), "{key}");
+    }
+    let check = schema["$defs"]["RawCheck"]["properties"].clone();
+    for key in ["tests", "correct", "mutants"] {
+        assert!(check[key].is_object(), "{key}: {check}");
+    }
 }
 
 #[test]

@@ -193,7 +193,29 @@ async fn run_check(
         submission,
         check,
     };
-    let mut report = check.kind.execute(&context).await;
+    // A hidden check's own files exist only while it runs: no other check can read them.
+    let own: Vec<SandboxFile> = check
+        .own_files
+        .iter()
+        .map(|f| SandboxFile::new(&f.name, f.contents.clone()))
+        .collect();
+    let placed = sandbox.place_for_check(&own).await;
+    let mut report = match &placed {
+        Ok(()) => check.kind.execute(&context).await,
+        Err(error) => context.explained(
+            Verdict::InternalError,
+            format!("the platform failed to place this check's files: {error}"),
+        ),
+    };
+    let names: Vec<&str> = own.iter().map(SandboxFile::path).collect();
+    if let Err(error) = sandbox.remove_check_files(&names).await
+        && report.verdict != Verdict::InternalError
+    {
+        report = context.explained(
+            Verdict::InternalError,
+            format!("the platform failed to remove this check's files: {error}"),
+        );
+    }
     if report.verdict != Verdict::Passed && report.verdict != Verdict::InternalError {
         report.message = check.message.clone();
     }

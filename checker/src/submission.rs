@@ -84,6 +84,21 @@ impl Submission {
         Ok(Submission { files })
     }
 
+    /// The project's `folder` in `dir` when `dir` is the root of a repository rather than the
+    /// project's own folder: it holds none of the project's files, and `dir/<folder>` is a
+    /// folder. `None`: the files are graded in `dir` itself.
+    pub fn repository_folder(dir: &Path, project: &Project) -> Option<PathBuf> {
+        let folder = project.folder.as_deref()?;
+        let holds_any = project
+            .learner_files()
+            .iter()
+            .any(|path| dir.join(path).symlink_metadata().is_ok());
+        let inside = dir.join(folder);
+        // A link could lead anywhere on the host; only a real folder is taken.
+        let is_folder = inside.symlink_metadata().is_ok_and(|m| m.is_dir());
+        (!holds_any && is_folder).then_some(inside)
+    }
+
     /// A submission from files already in memory (an unpacked upload), keyed by relative
     /// path. Like [`Submission::from_dir`], it keeps only the files the project names.
     pub fn from_files(mut files: BTreeMap<String, Vec<u8>>, project: &Project) -> Submission {

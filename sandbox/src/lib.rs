@@ -35,8 +35,8 @@
 //!
 //! Modules, one job each: `engine` (connection, slot limit, images, orphan sweep), `pool` (warm
 //! pods), `pod` (one pod's lifecycle), `service` (service containers and readiness), `upload`
-//! (files in), `run` (one command), `background` (processes living for one check), `memory`
-//! (out-of-memory accounting).
+//! (files in), `scoped` (files for one check only), `run` (one command), `background`
+//! (processes living for one check), `memory` (out-of-memory accounting).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), sandbox::SandboxError> {
@@ -61,6 +61,7 @@ mod memory;
 mod pod;
 mod pool;
 mod run;
+mod scoped;
 mod service;
 mod upload;
 

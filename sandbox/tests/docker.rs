@@ -640,3 +640,59 @@ async fn background_output_is_capped_and_its_time_limit_kills_it() {
     sandbox.end_check().await.unwrap();
     sandbox.remove().await.unwrap();
 }
+
+#[tokio::test]
+async fn files_placed_for_one_check_are_protected_gone_when_removed_and_never_restored() {
+    let Some(engine) = engine().await else { return };
+    let pod = engine.open(&SandboxConfig::new(IMAGE)).await.unwrap();
+    pod.upload(&[SandboxFile::new("learner.js", b"1\n".to_vec())])
+        .await
+        .unwrap();
+    pod.place_for_check(&[SandboxFile::new("secret.js", b"v1\n".to_vec())])
+        .await
+        .unwrap();
+    // Read-only for the sandbox user, and replaced whole by the next placement.
+    let out = pod
+        .run(&run(
+            "cat secret.js; echo x > secret.js || echo denied; rm -f secret.js; ls",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "v1\ndenied\nlearner.js\nsecret.js\n",
+        "{out:?}"
+    );
+    pod.place_for_check(&[SandboxFile::new("secret.js", b"v2\n".to_vec())])
+        .await
+        .unwrap();
+    let out = pod
+        .run(&run("cat secret.js; mkdir -p cache/deep"))
+        .await
+        .unwrap();
+    assert_eq!(out.stdout, b"v2\n", "{out:?}");
+    // Removed as root, whoever owns them; a path that is not there is fine.
+    pod.remove_check_files(&["secret.js", "cache", "never-there"])
+        .await
+        .unwrap();
+    let out = pod.run(&run("ls")).await.unwrap();
+    assert_eq!(out.stdout, b"learner.js\n", "{out:?}");
+    assert!(pod.remove_check_files(&["../etc"]).await.is_err());
+    // A folder of the sandbox user's in the way of a placement is cleared first.
+    pod.run(&run("mkdir -p secret.js/inside && chmod 500 secret.js"))
+        .await
+        .unwrap();
+    pod.place_for_check(&[SandboxFile::new("secret.js", b"v4\n".to_vec())])
+        .await
+        .unwrap();
+    let out = pod.run(&run("cat secret.js")).await.unwrap();
+    assert_eq!(out.stdout, b"v4\n", "{out:?}");
+    // A restart puts back the uploads, never a check's own files.
+    pod.place_for_check(&[SandboxFile::new("secret.js", b"v3\n".to_vec())])
+        .await
+        .unwrap();
+    pod.restart().await.unwrap();
+    let out = pod.run(&run("ls")).await.unwrap();
+    assert_eq!(out.stdout, b"learner.js\n", "{out:?}");
+    pod.remove().await.unwrap();
+}

@@ -14,7 +14,9 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use super::http::{Body, send};
 use super::{available, root, text};
 
-/// The curriculum of the git tests: `git-sum` in `0x01-sum`, `git-greet` in `0x02-greet`.
+/// The curriculum of the git tests: `git-sum` in `0x01-sum`, `git-greet` in `0x02-greet` (of
+/// any repository), `git-double` in `0x03-double` of a repository named
+/// `alx-backend-javascript`.
 pub fn git_tasks() -> String {
     root()
         .join("tests/fixtures/git/tasks")

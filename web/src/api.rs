@@ -365,7 +365,7 @@ fn wire_project(project: &Project, limits: &UploadLimits) -> wire::Project {
         id: project.id.clone(),
         title: project.title.clone(),
         spec_version: project.version.clone(),
-        repo_dir: project.repo_dir.clone(),
+        repo_dir: project.folder.clone(),
         files: project
             .learner_files()
             .into_iter()

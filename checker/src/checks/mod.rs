@@ -8,6 +8,7 @@
 
 pub mod file;
 pub mod run;
+pub mod tests;
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -18,7 +19,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::report::CheckReport;
-use crate::spec::{Check, Limits, Project, Validator};
+use crate::spec::{Check, Limits, Project, RawLimits, Validator};
 use crate::submission::Submission;
 
 /// What a check kind is: its keys, how they become a check, and how the check runs.
@@ -136,6 +137,8 @@ keys! {
         pub gate: Option<bool>,
         /// A hint shown to the learner when the check fails.
         pub message: Option<String>,
+        /// Limits of this check (time and output only).
+        pub limits: Option<RawLimits>,
     }
 }
 
@@ -218,6 +221,8 @@ registry! {
     File(file::FileCheck),
     /// Run a command and compare what it prints and returns.
     Run(run::RunCheck),
+    /// Run the learner's tests against correct code and against broken versions of it.
+    Tests(tests::TestsCheck),
 }
 
 /// What the registry tells about one kind, for the errors that concern several kinds.
@@ -371,5 +376,9 @@ pub(crate) fn validate(raw: &RawCheck, spec: &mut Validator, limits: Limits) -> 
             );
         }
     }
+    let limits = match &raw.common.limits {
+        Some(own) => spec.limits(own, limits, false),
+        None => limits,
+    };
     raw.kinds.validate(kind.key, spec, limits)
 }

@@ -10,7 +10,7 @@ use serde_saphyr::Spanned;
 use super::{Context, Kind, keys};
 use crate::compare::{Compare, Comparison};
 use crate::report::{CheckReport, Verdict};
-use crate::spec::{Check, Limits, RawLimits, Validator};
+use crate::spec::{Check, Limits, Validator};
 
 keys! {
     /// The keys of a `run` check.
@@ -32,8 +32,6 @@ keys! {
         /// Largest accepted difference between numbers, with `compare: numbers` (default 1e-6).
         #[schemars(with = "Option<f64>")]
         pub tolerance: Option<Spanned<f64>>,
-        /// Limits of this check (time and output only).
-        pub limits: Option<RawLimits>,
     }
 }
 
@@ -127,10 +125,6 @@ impl Kind for RunCheck {
                 spec.error(Validator::loc(expected), why, Some(hint));
             }
         }
-        let limits = match &keys.limits {
-            Some(own) => spec.limits(own, limits, false),
-            None => limits,
-        };
         Some(RunCheck {
             command: command.value.clone(),
             stdin: keys.stdin.clone(),
@@ -274,6 +268,7 @@ mod tests {
             hidden: false,
             gate: false,
             message: None,
+            own_files: Vec::new(),
         };
         (check, run)
     }

@@ -38,8 +38,10 @@ pub struct Project {
     pub env: Vec<(String, String)>,
     /// Every grader-owned file any check uses, loaded once.
     pub grader_files: Vec<GraderFile>,
-    /// Folder of a learner's repository where the project lives, if the spec names one.
-    pub repo_dir: Option<String>,
+    /// The school's repository the project belongs to (`repository:`), if the spec names one.
+    pub repository: Option<String>,
+    /// The project's folder inside a learner's repository (`folder:`), if the spec names one.
+    pub folder: Option<String>,
     /// Tasks in order.
     pub tasks: Vec<Task>,
     /// Hash of the spec and its grader files: results stay tied to the spec they were graded by.
@@ -106,6 +108,9 @@ pub struct Check {
     pub gate: bool,
     /// Hint shown when it fails.
     pub message: Option<String>,
+    /// Grader files placed for this check only and removed after it: a hidden check's files
+    /// that no visible check names, so no other check's code can read them.
+    pub own_files: Vec<GraderFile>,
 }
 
 impl Project {
@@ -122,6 +127,17 @@ impl Project {
             .flat_map(|t| &t.checks)
             .map(|c| c.points)
             .sum()
+    }
+
+    /// Whether a repository named `name` (the last segment of its URL, `.git` stripped, any
+    /// case) is the project's `repository`.
+    pub fn is_repository(&self, name: &str) -> bool {
+        let name = name.trim_end_matches('/');
+        let name = name.rsplit('/').next().unwrap_or(name);
+        let name = name.strip_suffix(".git").unwrap_or(name);
+        self.repository
+            .as_deref()
+            .is_some_and(|own| own.eq_ignore_ascii_case(name))
     }
 
     /// Every learner file any task names, in order, without repeats.

@@ -38,9 +38,13 @@ pub struct RawProject {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub support: Vec<Spanned<String>>,
-    /// Folder of a learner's repository where this project's files live.
-    #[serde(default)]
-    pub repo_dir: Option<String>,
+    /// The school's repository the project belongs to, e.g. `alx-backend-javascript`: a
+    /// repository of that name is graded in the project's `folder`.
+    #[schemars(with = "Option<String>")]
+    pub repository: Option<Spanned<String>>,
+    /// The project's folder inside that repository, e.g. `0x03-ES6_data_manipulation`.
+    #[schemars(with = "Option<String>")]
+    pub folder: Option<Spanned<String>>,
     /// The tasks, in the order learners see them.
     #[schemars(with = "Vec<RawTask>")]
     pub tasks: Spanned<Vec<RawTask>>,

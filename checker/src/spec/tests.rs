@@ -91,7 +91,17 @@ fn a_valid_spec_becomes_a_typed_project() {
         .iter()
         .map(|f| f.name.as_str())
         .collect();
-    assert_eq!(names, ["0-main.js", "1-main.js", "package.json"]);
+    // The hidden check's harness is placed for that check only.
+    assert_eq!(names, ["0-main.js", "package.json"]);
+    let hidden = &project.tasks[1].checks[0];
+    let own: Vec<&str> = hidden.own_files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(own, ["1-main.js"]);
+    assert!(
+        project.tasks[0]
+            .checks
+            .iter()
+            .all(|c| c.own_files.is_empty())
+    );
     assert_eq!(project.learner_files(), ["0-hello.js", "1-adv.js"]);
     assert_eq!(project.points(true), 4);
     assert_eq!(project.points(false), 1);
@@ -220,11 +230,11 @@ tasks:
         ((26, 15), "a check has either `file` or `run`, not both"),
         ((29, 18), "unknown comparison `fuzzy`"),
         ((30, 20), "`tolerance` only applies with `compare: numbers`"),
-        ((35, 27), "expected output is not valid JSON"),
         (
             (34, 27),
             "a memory limit can only be set for the whole project",
         ),
+        ((35, 27), "expected output is not valid JSON"),
     ];
     for (i, ((position, prefix), (got_at, got))) in
         expected.iter().zip(at.iter().zip(&messages)).enumerate()
@@ -397,4 +407,167 @@ fn a_check_of_one_kind_refuses_the_keys_of_another_and_unknown_keys() {
         "{found:?}"
     );
     assert_eq!(found[0].0, 8, "{found:?}");
+}
+
+const TESTS_KIND: &str = "\
+id: d
+title: D
+runtime: python
+tasks:
+  - id: t
+    title: T
+    files: [test_utils.py]
+    checks:
+      - name: the tests catch broken versions
+        tests: python3 -m unittest test_utils.py
+        correct: [harness/utils.py]
+        limits: { time: 3s }
+        mutants:
+          - name: returns the mapping itself
+            with: [mutants/self/utils.py]
+            caught_by: TestAccessNestedMap
+          - name: never raises
+            with: [mutants/quiet/utils.py]
+";
+
+fn tests_kind_files() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("harness/utils.py", "good"),
+        ("mutants/self/utils.py", "self"),
+        ("mutants/quiet/utils.py", "quiet"),
+    ]
+}
+
+#[test]
+fn a_tests_check_keeps_its_files_to_itself() {
+    let (_dir, result) = load(TESTS_KIND, &tests_kind_files());
+    let project = result.unwrap();
+    // Correct and broken versions share a name: they are placed run by run, never for all.
+    assert!(
+        project.grader_files.is_empty(),
+        "{:?}",
+        project.grader_files
+    );
+    let CheckKind::Tests(tests) = &project.tasks[0].checks[0].kind else {
+        panic!("not a tests check");
+    };
+    assert_eq!(tests.command, "python3 -m unittest test_utils.py");
+    assert_eq!(tests.correct[0].name, "utils.py");
+    assert_eq!(tests.correct[0].contents, b"good");
+    assert_eq!(tests.mutants.len(), 2);
+    assert_eq!(tests.mutants[0].files[0].contents, b"self");
+    assert_eq!(
+        tests.mutants[0].caught_by.as_deref(),
+        Some("TestAccessNestedMap")
+    );
+    assert_eq!(tests.mutants[1].caught_by, None);
+    assert_eq!(tests.time, Duration::from_secs(3));
+}
+
+#[test]
+fn a_tests_check_names_its_problems_where_they_are() {
+    let no_correct = TESTS_KIND.replace("        correct: [harness/utils.py]\n", "");
+    let found = errors(&no_correct, &tests_kind_files());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0, found[0].1), (10, 16), "{found:?}");
+    assert!(found[0].2.contains("needs `correct`"), "{found:?}");
+
+    let no_mutants = format!(
+        "{}        mutants: []\n",
+        TESTS_KIND.split("        mutants:\n").next().unwrap()
+    );
+    let found = errors(&no_mutants, &tests_kind_files());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0, found[0].1), (13, 18), "{found:?}");
+    assert!(found[0].2.contains("`mutants` is empty"), "{found:?}");
+
+    let missing = TESTS_KIND.replace("mutants/quiet/utils.py", "mutants/gone/utils.py");
+    let found = errors(&missing, &tests_kind_files());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0, found[0].1), (18, 20), "{found:?}");
+    assert!(
+        found[0].2.contains("`mutants/gone/utils.py` was not found"),
+        "{found:?}"
+    );
+
+    let unknown = TESTS_KIND.replace("caught_by:", "caught:");
+    let found = errors(&unknown, &tests_kind_files());
+    assert_eq!(found[0].0, 16, "{found:?}");
+    assert!(
+        found[0].2.starts_with("unknown field `caught`"),
+        "{found:?}"
+    );
+
+    let unknown = TESTS_KIND.replace("correct:", "corect:");
+    let found = errors(&unknown, &tests_kind_files());
+    assert_eq!(found[0].0, 11, "{found:?}");
+    assert!(
+        found[0].2.starts_with("unknown field `corect`"),
+        "{found:?}"
+    );
+
+    let foreign = TESTS_KIND.replace("limits:", "expect: { stdout: x }\n        limits:");
+    let found = errors(&foreign, &tests_kind_files());
+    assert_eq!(found[0].2, "`expect` has no meaning in a `tests` check");
+}
+
+#[test]
+fn a_hidden_harness_that_a_visible_check_also_names_is_shared() {
+    let yaml = VALID.replace(
+        "with: [harness/1-main.js]",
+        "with: [harness/1-main.js, harness/0-main.js]",
+    );
+    let (_dir, result) = load(&yaml, &valid_files());
+    let project = result.unwrap();
+    let names: Vec<&str> = project
+        .grader_files
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(names, ["0-main.js", "package.json"]);
+    let own: Vec<&str> = project.tasks[1].checks[0]
+        .own_files
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(own, ["1-main.js"]);
+}
+
+#[test]
+fn repository_and_folder_say_where_the_project_lives() {
+    let yaml = VALID.replace(
+        "runtime: node\n",
+        "runtime: node\nrepository: alx-backend-javascript\nfolder: 0x03-ES6_data_manipulation/\n",
+    );
+    let (_dir, result) = load(&yaml, &valid_files());
+    let project = result.unwrap();
+    assert_eq!(
+        project.repository.as_deref(),
+        Some("alx-backend-javascript")
+    );
+    assert_eq!(
+        project.folder.as_deref(),
+        Some("0x03-ES6_data_manipulation")
+    );
+    for name in [
+        "alx-backend-javascript",
+        "Alx-Backend-JavaScript.git",
+        "https://github.com/ada/alx-backend-javascript.git",
+        "alx-backend-javascript/",
+    ] {
+        assert!(project.is_repository(name), "{name}");
+    }
+    for name in ["alx-backend", "alx-backend-javascript-2", ""] {
+        assert!(!project.is_repository(name), "{name}");
+    }
+
+    let yaml = VALID.replace(
+        "runtime: node\n",
+        "runtime: node\nrepository: github.com/ada/alx\nfolder: ../up\n",
+    );
+    let found = errors(&yaml, &valid_files());
+    let at: Vec<(u64, u64)> = found.iter().map(|(l, c, _)| (*l, *c)).collect();
+    assert_eq!(at, [(4, 13), (5, 9)], "{found:?}");
+    assert!(found[0].2.contains("is not a repository name"), "{found:?}");
+    assert!(found[1].2.starts_with("folder is not allowed"), "{found:?}");
 }

@@ -46,6 +46,10 @@ pub(super) fn load(dir: &Path) -> Result<Project, SpecErrors> {
         dir: dir.to_owned(),
         errors: Vec::new(),
         grader_files: BTreeMap::new(),
+        shared: HashSet::new(),
+        hidden_check: None,
+        check_files: Vec::new(),
+        kind_files: Vec::new(),
     };
     let project = validator.project(raw, &text);
     match project {
@@ -86,6 +90,15 @@ pub struct Validator {
     errors: Vec<SpecError>,
     /// Grader files by name, with the spec path they came from.
     grader_files: BTreeMap<String, (String, GraderFile)>,
+    /// Names of the grader files placed for every check: `support` and visible checks' files.
+    shared: HashSet<String>,
+    /// While a check is validated: whether it is hidden (its files are then its own).
+    hidden_check: Option<bool>,
+    /// Names of the grader files the hidden check being validated names.
+    check_files: Vec<String>,
+    /// Grader files a check kind places by itself (see [`Validator::check_file`]), with the
+    /// spec path they came from.
+    kind_files: Vec<(String, GraderFile)>,
 }
 
 impl Validator {
@@ -159,6 +172,24 @@ impl Validator {
                 );
             }
         }
+        if let Some(repository) = &raw.repository
+            && !valid_repository(&repository.value)
+        {
+            self.error(
+                loc(repository),
+                format!("`{}` is not a repository name", repository.value),
+                Some("write the name alone, e.g. `alx-backend-javascript`, not a URL"),
+            );
+        }
+        if let Some(folder) = &raw.folder
+            && let Err(why) = sandbox::validate_relative_path(folder.value.trim_end_matches('/'))
+        {
+            self.error(
+                loc(folder),
+                format!("folder is not allowed: {why}"),
+                Some("name the project's folder inside the repository, e.g. `0x00-hello`"),
+            );
+        }
         for file in &raw.support {
             self.grader_file(file);
         }
@@ -188,17 +219,22 @@ impl Validator {
             .collect();
         let clashes: Vec<String> = self
             .grader_files
-            .keys()
-            .filter(|name| learner.contains(name.as_str()))
-            .cloned()
+            .values()
+            .chain(&self.kind_files)
+            .filter(|(_, file)| learner.contains(file.name.as_str()))
+            .map(|(source, _)| source.clone())
             .collect();
-        for name in clashes {
-            let source = self.grader_files[&name].0.clone();
+        for source in clashes {
+            let name = source.rsplit('/').next().unwrap_or(&source).to_owned();
             self.error(
                 loc(&raw.id),
                 format!("grader file `{source}` would overwrite the learner file `{name}`"),
                 Some("rename the grader file"),
             );
+        }
+        // A file some visible check (or `support`) names is placed for every check anyway.
+        for check in tasks.iter_mut().flat_map(|t| &mut t.checks) {
+            check.own_files.retain(|f| !self.shared.contains(&f.name));
         }
         let version = self.version(text);
         Some(Project {
@@ -211,8 +247,10 @@ impl Validator {
             grader_files: std::mem::take(&mut self.grader_files)
                 .into_values()
                 .map(|(_, file)| file)
+                .filter(|file| self.shared.contains(&file.name))
                 .collect(),
-            repo_dir: raw.repo_dir,
+            repository: raw.repository.map(|r| r.value),
+            folder: raw.folder.map(|f| f.value.trim_end_matches('/').to_owned()),
             tasks,
             version,
         })
@@ -221,8 +259,8 @@ impl Validator {
     fn version(&self, text: &str) -> String {
         let mut hasher = Sha256::new();
         hasher.update(text.as_bytes());
-        for (name, (_, file)) in &self.grader_files {
-            hasher.update(name.as_bytes());
+        for (source, file) in self.grader_files.values().chain(&self.kind_files) {
+            hasher.update(source.as_bytes());
             hasher.update([0]);
             hasher.update(&file.contents);
         }
@@ -296,17 +334,31 @@ impl Validator {
     }
 
     /// Loads a grader file named in the spec, refusing paths that leave the project folder.
-    /// Returns the name it gets in the work directory.
+    /// Returns the name it gets in the work directory. A visible check's files (and
+    /// `support`) are placed for every check; a hidden check's only for that check.
     pub fn grader_file(&mut self, spec_path: &Spanned<String>) -> Option<String> {
-        let relative = &spec_path.value;
-        if let Err(why) = sandbox::validate_relative_path(relative) {
-            self.error(
-                loc(spec_path),
-                format!("grader file path is not allowed: {why}"),
-                Some("name a file inside the project folder, e.g. `harness/0-main.js`"),
-            );
-            return None;
+        let name = self.shared_grader_file(spec_path)?;
+        match self.hidden_check {
+            Some(true) => self.check_files.push(name.clone()),
+            _ => {
+                self.shared.insert(name.clone());
+            }
         }
+        Some(name)
+    }
+
+    /// Loads a grader file that a check kind places by itself, run by run (e.g. the correct
+    /// and broken versions of a `tests` check): it is never placed for other checks, and may
+    /// share its name with other such files.
+    pub fn check_file(&mut self, spec_path: &Spanned<String>) -> Option<GraderFile> {
+        let file = self.read_grader_file(spec_path)?;
+        self.kind_files
+            .push((spec_path.value.clone(), file.clone()));
+        Some(file)
+    }
+
+    fn shared_grader_file(&mut self, spec_path: &Spanned<String>) -> Option<String> {
+        let relative = &spec_path.value;
         let name = relative.rsplit('/').next().unwrap_or(relative).to_owned();
         if let Some((existing, _)) = self.grader_files.get(&name) {
             if existing != relative {
@@ -321,18 +373,28 @@ impl Validator {
             }
             return Some(name);
         }
+        let file = self.read_grader_file(spec_path)?;
+        self.grader_files
+            .insert(name.clone(), (relative.clone(), file));
+        Some(name)
+    }
+
+    /// Reads a grader file, refusing paths that leave the project folder; placed by its name.
+    fn read_grader_file(&mut self, spec_path: &Spanned<String>) -> Option<GraderFile> {
+        let relative = &spec_path.value;
+        if let Err(why) = sandbox::validate_relative_path(relative) {
+            self.error(
+                loc(spec_path),
+                format!("grader file path is not allowed: {why}"),
+                Some("name a file inside the project folder, e.g. `harness/0-main.js`"),
+            );
+            return None;
+        }
+        let name = relative.rsplit('/').next().unwrap_or(relative).to_owned();
         // Never through a symbolic link, anywhere on the path: a link could reach any file of
         // the grading host and upload it into every sandbox.
         match crate::submission::read_file_within(&self.dir, relative, MAX_GRADER_FILE) {
-            Ok(contents) => {
-                let file = GraderFile {
-                    name: name.clone(),
-                    contents,
-                };
-                self.grader_files
-                    .insert(name.clone(), (relative.clone(), file));
-                Some(name)
-            }
+            Ok(contents) => Some(GraderFile { name, contents }),
             Err(problem) => {
                 let hint = match problem {
                     FileProblem::Missing => format!(
@@ -405,15 +467,24 @@ impl Validator {
     }
 
     fn check(&mut self, raw: &RawCheck, limits: Limits) -> Option<Check> {
-        let kind = checks::validate(raw, self, limits)?;
         let common = &raw.common;
+        let hidden = common.hidden.unwrap_or(false);
+        self.hidden_check = Some(hidden);
+        let kind = checks::validate(raw, self, limits);
+        self.hidden_check = None;
+        let names = std::mem::take(&mut self.check_files);
+        let own_files = names
+            .iter()
+            .filter_map(|name| self.grader_files.get(name).map(|(_, f)| f.clone()))
+            .collect();
         Some(Check {
             name: raw.name.value.clone(),
-            kind,
+            kind: kind?,
             points: common.points.as_ref().map_or(1, |p| p.value),
-            hidden: common.hidden.unwrap_or(false),
+            hidden,
             gate: common.gate.unwrap_or(false),
             message: common.message.clone(),
+            own_files,
         })
     }
 }
@@ -423,6 +494,17 @@ fn valid_id(id: &str) -> bool {
     matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         && id.len() <= 100
+}
+
+/// A repository's name as git hosts allow it (no owner, no URL).
+fn valid_repository(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && name != "."
+        && name != ".."
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 fn valid_env_name(name: &str) -> bool {

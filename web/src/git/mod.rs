@@ -163,7 +163,15 @@ struct Queued {
     source: GitSource,
 }
 
-/// Reads the project's files from the commit (inside its `repo_dir`) and queues them.
+/// Whether pushes to `url` are graded for `project`: it names a folder, and the repository is
+/// its `repository` (when the spec names one).
+fn graded_from(project: &Project, url: &GitUrl) -> bool {
+    project.folder.is_some() && (project.repository.is_none() || project.is_repository(url.name()))
+}
+
+/// Reads the project's files from the commit and queues them. They are read in the project's
+/// `folder`; a repository that is not the project's `repository` may hold them at its top
+/// instead (a learner's repository of this project alone).
 async fn queue_commit(
     state: &AppState,
     user_id: i64,
@@ -172,12 +180,20 @@ async fn queue_commit(
     url: &GitUrl,
     rev: &str,
 ) -> Result<Queued, ApiError> {
-    let dir = project.repo_dir.as_deref();
+    let mut dir = project.folder.as_deref();
     let wanted = project.learner_files();
-    let files: BTreeMap<String, Vec<u8>> = fetched
+    let mut files: BTreeMap<String, Vec<u8>> = fetched
         .read_files(dir, &wanted, &state.git.limits)
         .await
         .map_err(fetch_refused)?;
+    let own_repository = project.repository.is_none() || project.is_repository(url.name());
+    if files.is_empty() && dir.is_some() && !own_repository {
+        dir = None;
+        files = fetched
+            .read_files(dir, &wanted, &state.git.limits)
+            .await
+            .map_err(fetch_refused)?;
+    }
     if files.is_empty() {
         return Err(ApiError::bad_request(
             format!(
@@ -461,8 +477,8 @@ async fn linked_repository(
     Ok(None)
 }
 
-/// Queues one submission per project folder the push touched; errors only when nothing was
-/// queued.
+/// Queues one submission per project folder the push touched (in a repository named like the
+/// project's `repository`, when it names one); errors only when nothing was queued.
 async fn grade_push(
     state: &AppState,
     push: &Push,
@@ -472,7 +488,7 @@ async fn grade_push(
     let projects: Vec<&Project> = state
         .curriculum
         .projects()
-        .filter(|p| p.repo_dir.as_deref().is_some_and(|d| push.touches(d)))
+        .filter(|p| graded_from(p, &url) && p.folder.as_deref().is_some_and(|d| push.touches(d)))
         .collect();
     if projects.is_empty() {
         let nothing = PushQueued {

@@ -149,6 +149,13 @@ impl GitUrl {
         redact(&self.url)
     }
 
+    /// The repository's name: the last segment of its path (`.git` kept; see
+    /// [`checker::spec::Project::is_repository`]).
+    pub fn name(&self) -> &str {
+        let path = self.path.trim_end_matches('/');
+        path.rsplit(['/', ':']).next().unwrap_or(path)
+    }
+
     /// The repository's identity, the same whatever the transport spelling or credentials:
     /// `host/path` in lower case, without `.git` or a trailing `/`.
     pub fn key(&self) -> String {
@@ -262,6 +269,21 @@ mod tests {
 
     fn allowed() -> Vec<String> {
         vec!["github.com".into(), "127.0.0.1:9418".into()]
+    }
+
+    #[test]
+    fn a_repository_is_named_by_the_last_segment_of_its_path() {
+        let name = |url: &str| GitUrl::parse(url, &allowed()).unwrap().name().to_owned();
+        assert_eq!(
+            name("https://github.com/ada/alx-backend-javascript.git"),
+            "alx-backend-javascript.git"
+        );
+        assert_eq!(name("https://github.com/ada/Alx-Backend/"), "Alx-Backend");
+        assert_eq!(
+            name("git@github.com:ada/alx-interview.git"),
+            "alx-interview.git"
+        );
+        assert_eq!(name("git://127.0.0.1:9418/alx.git"), "alx.git");
     }
 
     #[test]
