@@ -147,8 +147,8 @@ async fn main() {
     for file in &project.grader_files {
         std::fs::write(dir.path().join(&file.name), &file.contents).unwrap();
     }
-    for (path, contents) in submission.present() {
-        std::fs::write(dir.path().join(path), contents).unwrap();
+    for (path, file) in submission.present() {
+        std::fs::write(dir.path().join(path), &file.contents).unwrap();
     }
     let mount = format!("{}:/work:ro", dir.path().display());
 
@@ -229,7 +229,7 @@ async fn main() {
     sandbox.upload_protected(&grader).await.unwrap();
     let learner: Vec<SandboxFile> = submission
         .present()
-        .map(|(p, c)| SandboxFile::new(p, c.to_vec()))
+        .map(|(p, f)| SandboxFile::new(p, f.contents.clone()).executable(f.executable))
         .collect();
     sandbox.upload(&learner).await.unwrap();
     let mut ours_checks = Vec::new();

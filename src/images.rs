@@ -11,7 +11,8 @@ use crate::failure::Failure;
 /// `checker images ...`.
 #[derive(Subcommand)]
 pub enum ImagesCommand {
-    /// Build runtime images with mmdebstrap and docker import; existing ones are kept.
+    /// Build runtime images with mmdebstrap and docker import; existing ones are kept unless
+    /// built from an older recipe.
     Build {
         /// Runtimes to build (default: all).
         runtimes: Vec<String>,
@@ -19,7 +20,7 @@ pub enum ImagesCommand {
         #[arg(long)]
         force: bool,
     },
-    /// List runtimes and whether their images exist.
+    /// List runtimes and whether their images exist and are built from the current recipe.
     List,
 }
 
@@ -48,11 +49,16 @@ async fn build_images(names: &[String], force: bool) -> Result<ExitCode, Failure
     };
     let grader = Grader::connect().await?;
     for runtime in selected {
-        if force || grader.image_size(runtime.image).await?.is_none() {
-            eprintln!(
+        match images::state(&grader, runtime).await? {
+            images::ImageState::Current { .. } if !force => {}
+            images::ImageState::Stale { .. } if !force => eprintln!(
+                "{} was built from an older recipe; rebuilding ({})...",
+                runtime.image, runtime.description
+            ),
+            _ => eprintln!(
                 "building {} ({}) from Debian's packages...",
                 runtime.image, runtime.description
-            );
+            ),
         }
         let outcome = images::build(&grader, runtime, force)
             .await
@@ -77,9 +83,13 @@ async fn build_images(names: &[String], force: bool) -> Result<ExitCode, Failure
 async fn list_images() -> Result<ExitCode, Failure> {
     let grader = Grader::connect().await?;
     for runtime in runtime::RUNTIMES {
-        let state = match grader.image_size(runtime.image).await? {
-            Some(size) => format!("present, {:.1} MB", size as f64 / 1e6),
-            None => "missing (run `checker images build`)".into(),
+        let state = match images::state(&grader, runtime).await? {
+            images::ImageState::Current { size } => format!("present, {:.1} MB", size as f64 / 1e6),
+            images::ImageState::Stale { size } => format!(
+                "stale, {:.1} MB (built from an older recipe; run `checker images build`)",
+                size as f64 / 1e6
+            ),
+            images::ImageState::Missing => "missing (run `checker images build`)".into(),
         };
         println!(
             "{:<8} {:<26} {}  {}",

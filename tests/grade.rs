@@ -58,9 +58,13 @@ fn grade_case(project: &str, case: &str) -> Vec<String> {
                 task["id"].as_str().unwrap_or("?"),
                 check["name"].as_str().unwrap_or("?")
             );
-            // Shown in full (--show-hidden), a wrong output carries its unified diff.
+            // Shown in full (--show-hidden), a wrong output against an expected text carries its
+            // unified diff (a style check's findings or a missing executable bit have none).
             let diff = check["diff"].as_str().unwrap_or("");
-            if verdict == "wrong_output" && !diff.starts_with("--- expected\n+++ actual\n") {
+            if verdict == "wrong_output"
+                && check["expected"].is_string()
+                && !diff.starts_with("--- expected\n+++ actual\n")
+            {
                 problems.push(format!("{key}: wrong output without a diff: {check}"));
             }
             if verdict != "passed" {

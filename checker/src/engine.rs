@@ -138,7 +138,9 @@ async fn grade_lane(
     sandbox.upload_protected(&grader_files).await?;
     let learner_files: Vec<SandboxFile> = submission
         .present()
-        .map(|(path, contents)| SandboxFile::new(path, contents.to_vec()))
+        .map(|(path, file)| {
+            SandboxFile::new(path, file.contents.clone()).executable(file.executable)
+        })
         .collect();
     sandbox.upload(&learner_files).await?;
 

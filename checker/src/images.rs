@@ -7,7 +7,7 @@ use thiserror::Error;
 use tokio::process::Command;
 
 use crate::grading::{GradeError, Grader};
-use crate::runtime::{DEBIAN_SUITE, Runtime};
+use crate::runtime::{DEBIAN_SUITE, Runtime, Wheel};
 
 /// Debian mirror used when `CHECKER_DEBIAN_MIRROR` is not set.
 pub const DEFAULT_MIRROR: &str = "http://deb.debian.org/debian";
@@ -21,8 +21,19 @@ const EXCLUDED_PATHS: &[&str] = &[
     "/usr/share/lintian/*",
 ];
 
+/// Python run in the image being built: unpacks the wheel named by its argument into the
+/// site-packages directory (`/usr/local/lib/python3.X/dist-packages` on Debian) and compiles it.
+const UNPACK_WHEEL: &str = "import compileall, site, sys, zipfile; \
+    target = site.getsitepackages()[0]; \
+    names = zipfile.ZipFile(sys.argv[1]).namelist(); \
+    zipfile.ZipFile(sys.argv[1]).extractall(target); \
+    [compileall.compile_file(target + \"/\" + n, quiet=1) for n in names if n.endswith(\".py\")]";
+
 /// mmdebstrap's hook that sets up merged /usr itself.
 const MERGED_USR_HOOK: &str = "/usr/share/mmdebstrap/hooks/merged-usr";
+
+/// Label holding the hash of the recipe an image was built from (see [`recipe_hash`]).
+pub const RECIPE_LABEL: &str = "org.checker.recipe";
 
 /// Why an image could not be built.
 #[derive(Debug, Error)]
@@ -39,6 +50,24 @@ pub enum ImageError {
         image: String,
         /// The end of mmdebstrap's output.
         log: String,
+    },
+    /// A wheel could not be downloaded from PyPI.
+    #[error("cannot download {url}: {why}")]
+    Download {
+        /// Where from.
+        url: String,
+        /// What went wrong.
+        why: String,
+    },
+    /// A downloaded wheel is not the pinned one.
+    #[error("{file} has SHA-256 {actual}, expected {expected}; refusing to build with it")]
+    HashMismatch {
+        /// The wheel's file name.
+        file: String,
+        /// The pinned hash.
+        expected: String,
+        /// The hash of what was downloaded.
+        actual: String,
     },
     /// Docker refused the import, or cannot be reached.
     #[error(transparent)]
@@ -61,7 +90,110 @@ pub struct BuildOutcome {
     pub size: Option<u64>,
 }
 
-/// Builds the image of `runtime` unless it exists (or `force`), and returns what happened.
+/// Whether a runtime's image is there and built from the current recipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageState {
+    /// No image with that tag.
+    Missing,
+    /// Built from another recipe (older packages or wheels): `images build` rebuilds it.
+    Stale {
+        /// Image size in bytes.
+        size: u64,
+    },
+    /// Built from the current recipe.
+    Current {
+        /// Image size in bytes.
+        size: u64,
+    },
+}
+
+/// The state of `runtime`'s image on the Docker host.
+pub async fn state(grader: &Grader, runtime: &Runtime) -> Result<ImageState, GradeError> {
+    let engine = grader.engine();
+    let Some(size) = engine.image_size(runtime.image).await? else {
+        return Ok(ImageState::Missing);
+    };
+    let label = engine.image_label(runtime.image, RECIPE_LABEL).await?;
+    Ok(if label.as_deref() == Some(recipe_hash(runtime).as_str()) {
+        ImageState::Current { size }
+    } else {
+        ImageState::Stale { size }
+    })
+}
+
+/// A hash of everything an image is built from (suite, packages, wheels, exclusions), stored
+/// in the image's [`RECIPE_LABEL`] so that an image built from an older recipe is noticed.
+pub fn recipe_hash(runtime: &Runtime) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let mut part = |text: &str| {
+        hasher.update(text.as_bytes());
+        hasher.update([0]);
+    };
+    part(DEBIAN_SUITE);
+    for package in runtime.packages {
+        part(package);
+    }
+    part("wheels");
+    for wheel in runtime.wheels {
+        part(wheel.name);
+        part(wheel.version);
+        part(wheel.sha256);
+    }
+    part("excluded");
+    for path in EXCLUDED_PATHS {
+        part(path);
+    }
+    let digest = hasher.finalize();
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Downloads `wheel` into `dir` with the host's curl and checks its hash.
+async fn download(wheel: &Wheel, dir: &std::path::Path) -> Result<std::path::PathBuf, ImageError> {
+    use sha2::{Digest, Sha256};
+    let path = dir.join(wheel.file_name());
+    let failed = |why: String| ImageError::Download {
+        url: wheel.url.to_owned(),
+        why,
+    };
+    let output = Command::new("curl")
+        .args([
+            "--fail",
+            "--silent",
+            "--show-error",
+            "--location",
+            "--retry",
+            "3",
+        ])
+        .args(["--max-time", "120", "--output"])
+        .arg(&path)
+        .arg(wheel.url)
+        .kill_on_drop(true)
+        .output()
+        .await
+        .map_err(|e| failed(format!("cannot run curl: {e}")))?;
+    if !output.status.success() {
+        return Err(failed(
+            String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        ));
+    }
+    let bytes = tokio::fs::read(&path).await?;
+    let actual: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if actual != wheel.sha256 {
+        return Err(ImageError::HashMismatch {
+            file: wheel.file_name().to_owned(),
+            expected: wheel.sha256.to_owned(),
+            actual,
+        });
+    }
+    Ok(path)
+}
+
+/// Builds the image of `runtime` unless it exists from the current recipe (or `force`), and
+/// returns what happened.
 pub async fn build(
     grader: &Grader,
     runtime: &Runtime,
@@ -70,7 +202,7 @@ pub async fn build(
     let started = Instant::now();
     let engine = grader.engine();
     let platform = |e: sandbox::SandboxError| ImageError::Platform(e.into());
-    if !force && engine.image_exists(runtime.image).await.map_err(platform)? {
+    if !force && matches!(state(grader, runtime).await?, ImageState::Current { .. }) {
         return Ok(BuildOutcome {
             image: runtime.image.to_owned(),
             skipped: true,
@@ -82,6 +214,10 @@ pub async fn build(
         .prefix("checker-image-")
         .tempdir()?;
     let rootfs = scratch.path().join("rootfs.tar");
+    let mut wheels = Vec::new();
+    for wheel in runtime.wheels {
+        wheels.push(download(wheel, scratch.path()).await?);
+    }
     let mirror =
         std::env::var("CHECKER_DEBIAN_MIRROR").unwrap_or_else(|_| DEFAULT_MIRROR.to_owned());
     let mut command = Command::new("mmdebstrap");
@@ -95,6 +231,19 @@ pub async fn build(
     // Merged /usr without the usrmerge package, which would pull in all of Perl (about 50 MB).
     if std::path::Path::new(MERGED_USR_HOOK).is_dir() {
         command.arg(format!("--hook-dir={MERGED_USR_HOOK}"));
+    }
+    // Wheels are zip files: unpacked into the image's site-packages by its own Python, then
+    // compiled, since the sandbox's root file system is read-only.
+    for wheel in &wheels {
+        let name = wheel
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("wheel.whl");
+        command.arg(format!("--customize-hook=copy-in {} /tmp", wheel.display()));
+        command.arg(format!(
+            "--customize-hook=chroot \"$1\" python3 -I -c '{UNPACK_WHEEL}' /tmp/{name} \
+             && rm \"$1/tmp/{name}\""
+        ));
     }
     command
         .arg(DEBIAN_SUITE)
@@ -118,6 +267,7 @@ pub async fn build(
         r#"CMD ["sleep", "infinity"]"#.to_owned(),
         "ENV PATH=/usr/local/bin:/usr/bin:/bin".to_owned(),
         format!("LABEL org.checker.runtime={}", runtime.name),
+        format!("LABEL {RECIPE_LABEL}={}", recipe_hash(runtime)),
     ];
     engine
         .import_image(&rootfs, runtime.image, &changes)

@@ -9,8 +9,30 @@ pub struct Runtime {
     pub image: &'static str,
     /// Debian packages installed on top of the essential base system.
     pub packages: &'static [&'static str],
+    /// Python wheels from PyPI unpacked into the image's site-packages, pinned by hash.
+    pub wheels: &'static [Wheel],
     /// What learners get, for `--help` and the README.
     pub description: &'static str,
+}
+
+/// A wheel downloaded from PyPI when an image is built, refused unless its SHA-256 matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wheel {
+    /// Distribution name, e.g. `pycodestyle`.
+    pub name: &'static str,
+    /// Pinned version.
+    pub version: &'static str,
+    /// Where PyPI serves it.
+    pub url: &'static str,
+    /// Hex SHA-256 of the file.
+    pub sha256: &'static str,
+}
+
+impl Wheel {
+    /// The wheel's file name (the last segment of its URL).
+    pub fn file_name(&self) -> &'static str {
+        self.url.rsplit('/').next().unwrap_or(self.url)
+    }
 }
 
 /// The Debian release every runtime image is built from.
@@ -22,13 +44,35 @@ pub const RUNTIMES: &[Runtime] = &[
         name: "node",
         image: "checker/node:bookworm",
         packages: &["nodejs"],
+        wheels: &[],
         description: "Node.js 18 (Debian 12's nodejs package)",
     },
     Runtime {
         name: "python",
         image: "checker/python:bookworm",
-        packages: &["python3"],
-        description: "Python 3.11 (Debian 12's python3 package)",
+        packages: &[
+            "python3",
+            "python3-parameterized",
+            "python3-requests",
+            "mypy",
+        ],
+        // The versions the school's style checks used.
+        wheels: &[
+            Wheel {
+                name: "pycodestyle",
+                version: "2.5.0",
+                url: "https://files.pythonhosted.org/packages/0e/0c/04a353e104d2f324f8ee5f4b32012618c1c86dd79e52a433b64fceed511b/pycodestyle-2.5.0-py2.py3-none-any.whl",
+                sha256: "95a2219d12372f05704562a14ec30bc76b05a5b297b21a5dfe3f6fac3491ae56",
+            },
+            Wheel {
+                name: "pep8",
+                version: "1.7.1",
+                url: "https://files.pythonhosted.org/packages/42/3f/669429ce58de2c22d8d2c542752e137ec4b9885fff398d3eceb1a7f5acb4/pep8-1.7.1-py2.py3-none-any.whl",
+                sha256: "b22cfae5db09833bb9bd7c8463b53e1a9c9b39f12e304a8d0bba729c501827ee",
+            },
+        ],
+        description: "Python 3.11 (Debian 12's python3) with parameterized, requests, mypy 1.0, \
+                      pycodestyle 2.5.0 and pep8 1.7.1",
     },
 ];
 
@@ -69,6 +113,13 @@ mod tests {
                     "{} lacks {package}",
                     path.display()
                 );
+            }
+            for wheel in runtime.wheels {
+                let pin = format!(
+                    "{}=={} --hash=sha256:{}",
+                    wheel.name, wheel.version, wheel.sha256
+                );
+                assert!(text.contains(&pin), "{} lacks {pin}", path.display());
             }
         }
     }

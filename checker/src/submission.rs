@@ -60,10 +60,36 @@ pub enum SubmissionError {
     NotADirectory(PathBuf),
 }
 
+/// One learner file: its contents and whether it has its executable bit, the only part of
+/// its mode that is kept (every path a file takes keeps it: folder, upload, git, storage).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LearnerFile {
+    /// File contents.
+    pub contents: Vec<u8>,
+    /// The owner's execute bit was set (mode 0755 or git's 100755).
+    pub executable: bool,
+}
+
+impl LearnerFile {
+    /// A file that is not executable.
+    pub fn new(contents: impl Into<Vec<u8>>) -> Self {
+        LearnerFile {
+            contents: contents.into(),
+            executable: false,
+        }
+    }
+
+    /// The file with its executable bit as given.
+    pub fn executable(mut self, executable: bool) -> Self {
+        self.executable = executable;
+        self
+    }
+}
+
 /// The files of a submission that a project's spec names; nothing else is ever read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Submission {
-    files: BTreeMap<String, Result<Vec<u8>, FileProblem>>,
+    files: BTreeMap<String, Result<LearnerFile, FileProblem>>,
 }
 
 impl Submission {
@@ -79,7 +105,7 @@ impl Submission {
         let files = project
             .learner_files()
             .into_iter()
-            .map(|path| (path.to_owned(), read_file(&root, path)))
+            .map(|path| (path.to_owned(), read_learner_file(&root, path)))
             .collect();
         Ok(Submission { files })
     }
@@ -101,17 +127,17 @@ impl Submission {
 
     /// A submission from files already in memory (an unpacked upload), keyed by relative
     /// path. Like [`Submission::from_dir`], it keeps only the files the project names.
-    pub fn from_files(mut files: BTreeMap<String, Vec<u8>>, project: &Project) -> Submission {
+    pub fn from_files(mut files: BTreeMap<String, LearnerFile>, project: &Project) -> Submission {
         let files = project
             .learner_files()
             .into_iter()
             .filter_map(|path| {
-                let contents = files.remove(path)?;
-                let size = contents.len() as u64;
+                let file = files.remove(path)?;
+                let size = file.contents.len() as u64;
                 let file = if size > MAX_FILE_SIZE {
                     Err(FileProblem::TooLarge(size))
                 } else {
-                    Ok(contents)
+                    Ok(file)
                 };
                 Some((path.to_owned(), file))
             })
@@ -121,19 +147,36 @@ impl Submission {
 
     /// The contents of `path`, or why it can't be used.
     pub fn file(&self, path: &str) -> Result<&[u8], FileProblem> {
+        self.learner_file(path).map(|file| file.contents.as_slice())
+    }
+
+    /// `path` with its mode, or why it can't be used.
+    pub fn learner_file(&self, path: &str) -> Result<&LearnerFile, FileProblem> {
         match self.files.get(path) {
-            Some(Ok(contents)) => Ok(contents),
+            Some(Ok(file)) => Ok(file),
             Some(Err(problem)) => Err(problem.clone()),
             None => Err(FileProblem::Missing),
         }
     }
 
     /// Every usable file, by relative path.
-    pub fn present(&self) -> impl Iterator<Item = (&str, &[u8])> {
+    pub fn present(&self) -> impl Iterator<Item = (&str, &LearnerFile)> {
         self.files
             .iter()
-            .filter_map(|(path, file)| Some((path.as_str(), file.as_ref().ok()?.as_slice())))
+            .filter_map(|(path, file)| Some((path.as_str(), file.as_ref().ok()?)))
     }
+}
+
+/// [`read_file`] with the file's executable bit (the owner's).
+pub fn read_learner_file(root: &Path, relative: &str) -> Result<LearnerFile, FileProblem> {
+    use std::os::unix::fs::PermissionsExt;
+    let contents = read_file(root, relative)?;
+    // read_file refused every link on the way, so this is the file that was read.
+    let mode = std::fs::symlink_metadata(root.join(relative))
+        .map_err(|e| FileProblem::Unreadable(e.to_string()))?
+        .permissions()
+        .mode();
+    Ok(LearnerFile::new(contents).executable(mode & 0o100 != 0))
 }
 
 /// Reads one file below `root` without following symbolic links anywhere on its path, and
@@ -204,6 +247,25 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_keeps_the_executable_bit() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("run.py"), "#!/usr/bin/python3\n").unwrap();
+        std::fs::write(root.join("lib.py"), "x = 1\n").unwrap();
+        std::fs::set_permissions(root.join("run.py"), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+        std::fs::set_permissions(root.join("lib.py"), std::fs::Permissions::from_mode(0o644))
+            .unwrap();
+        assert!(read_learner_file(root, "run.py").unwrap().executable);
+        assert!(!read_learner_file(root, "lib.py").unwrap().executable);
+        assert_eq!(
+            read_learner_file(root, "nope.py"),
+            Err(FileProblem::Missing)
+        );
+    }
+
+    #[test]
     fn uploaded_files_keep_only_what_the_spec_names() {
         let project = crate::spec::Project::load(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -211,16 +273,28 @@ mod tests {
         )
         .unwrap();
         let files = BTreeMap::from([
-            ("0-get_list_students.js".to_owned(), b"ok".to_vec()),
-            ("node_modules/x/index.js".to_owned(), b"junk".to_vec()),
+            (
+                "0-get_list_students.js".to_owned(),
+                LearnerFile::new("ok").executable(true),
+            ),
+            (
+                "node_modules/x/index.js".to_owned(),
+                LearnerFile::new("junk"),
+            ),
             (
                 "6-set.js".to_owned(),
-                vec![b'x'; MAX_FILE_SIZE as usize + 1],
+                LearnerFile::new(vec![b'x'; MAX_FILE_SIZE as usize + 1]),
             ),
         ]);
         let submission = Submission::from_files(files, &project);
         let present: Vec<&str> = submission.present().map(|(path, _)| path).collect();
         assert_eq!(present, ["0-get_list_students.js"]);
+        assert!(
+            submission
+                .learner_file("0-get_list_students.js")
+                .unwrap()
+                .executable
+        );
         assert_eq!(
             submission.file("6-set.js"),
             Err(FileProblem::TooLarge(MAX_FILE_SIZE + 1))

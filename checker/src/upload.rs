@@ -12,6 +12,8 @@ use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use thiserror::Error;
 
+use crate::submission::LearnerFile;
+
 /// Bounds on one uploaded archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UploadLimits {
@@ -98,11 +100,12 @@ pub enum UploadError {
     Corrupt(String),
 }
 
-/// Unpacks a gzip-compressed tar archive into files by relative path, within `limits`.
+/// Unpacks a gzip-compressed tar archive into files by relative path, within `limits`. Of
+/// each entry's mode only the owner's execute bit is kept.
 pub fn unpack_tar_gz(
     bytes: &[u8],
     limits: &UploadLimits,
-) -> Result<BTreeMap<String, Vec<u8>>, UploadError> {
+) -> Result<BTreeMap<String, LearnerFile>, UploadError> {
     let size = bytes.len() as u64;
     if size > limits.max_archive {
         return Err(UploadError::ArchiveTooLarge {
@@ -133,6 +136,7 @@ pub fn unpack_tar_gz(
             return Err(UploadError::Special { path: raw_path });
         }
         let path = normalise(&raw_path)?;
+        let executable = entry.header().mode().is_ok_and(|mode| mode & 0o100 != 0);
         // Read at most one byte past every bound: the declared size is the archive's word,
         // not a fact.
         let room = limits
@@ -156,7 +160,8 @@ pub fn unpack_tar_gz(
             });
         }
         unpacked += read;
-        if files.insert(path.clone(), contents).is_some() {
+        let file = LearnerFile::new(contents).executable(executable);
+        if files.insert(path.clone(), file).is_some() {
             return Err(UploadError::Duplicate { path });
         }
     }
@@ -173,15 +178,16 @@ fn normalise(path: &str) -> Result<String, UploadError> {
     Ok(trimmed.to_owned())
 }
 
-/// Packs files into a gzip-compressed tar archive (for clients uploading a submission).
-pub fn pack_tar_gz(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, std::io::Error> {
+/// Packs files into a gzip-compressed tar archive (for clients uploading a submission), with
+/// mode 0755 for executable files and 0644 for the others: no other bit ever travels.
+pub fn pack_tar_gz(files: &BTreeMap<String, LearnerFile>) -> Result<Vec<u8>, std::io::Error> {
     let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::default()));
-    for (path, contents) in files {
+    for (path, file) in files {
         let mut header = tar::Header::new_gnu();
-        header.set_size(contents.len() as u64);
-        header.set_mode(0o644);
+        header.set_size(file.contents.len() as u64);
+        header.set_mode(if file.executable { 0o755 } else { 0o644 });
         header.set_entry_type(tar::EntryType::Regular);
-        builder.append_data(&mut header, path, contents.as_slice())?;
+        builder.append_data(&mut header, path, file.contents.as_slice())?;
     }
     let mut encoder = builder.into_inner()?;
     encoder.flush()?;
@@ -220,13 +226,45 @@ mod tests {
     #[test]
     fn round_trips_files() {
         let files = BTreeMap::from([
-            ("0-main.js".to_owned(), b"console.log(1)".to_vec()),
-            ("dir/x.js".to_owned(), Vec::new()),
+            ("0-main.js".to_owned(), LearnerFile::new("console.log(1)")),
+            (
+                "dir/run.py".to_owned(),
+                LearnerFile::new("#!/usr/bin/python3\n").executable(true),
+            ),
+            ("dir/x.js".to_owned(), LearnerFile::new(Vec::new())),
         ]);
         let packed = pack_tar_gz(&files).unwrap();
         assert_eq!(
             unpack_tar_gz(&packed, &UploadLimits::default()).unwrap(),
             files
+        );
+        let modes: Vec<u32> = tar::Archive::new(GzDecoder::new(packed.as_slice()))
+            .entries()
+            .unwrap()
+            .map(|e| e.unwrap().header().mode().unwrap())
+            .collect();
+        assert_eq!(modes, [0o644, 0o755, 0o644]);
+    }
+
+    #[test]
+    fn keeps_only_the_execute_bit_of_a_mode() {
+        let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::default()));
+        for (name, mode) in [("suid", 0o4755), ("plain", 0o666), ("group-x", 0o654)] {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(1);
+            header.set_mode(mode);
+            header.set_entry_type(tar::EntryType::Regular);
+            builder.append_data(&mut header, name, &b"x"[..]).unwrap();
+        }
+        let bytes = builder.into_inner().unwrap().finish().unwrap();
+        let files = unpack_tar_gz(&bytes, &UploadLimits::default()).unwrap();
+        let executable: Vec<(&str, bool)> = files
+            .iter()
+            .map(|(path, file)| (path.as_str(), file.executable))
+            .collect();
+        assert_eq!(
+            executable,
+            [("group-x", false), ("plain", false), ("suid", true)]
         );
     }
 
@@ -277,7 +315,7 @@ mod tests {
     fn stops_a_compression_bomb_at_the_limit() {
         // 64 MiB of zeros compress to about 64 KiB.
         let zeros = vec![0u8; 64 * 1024 * 1024];
-        let files = BTreeMap::from([("bomb.js".to_owned(), zeros)]);
+        let files = BTreeMap::from([("bomb.js".to_owned(), LearnerFile::new(zeros))]);
         let bomb = pack_tar_gz(&files).unwrap();
         assert!(bomb.len() < 200 * 1024, "{}", bomb.len());
         let limits = UploadLimits::default();
@@ -288,8 +326,8 @@ mod tests {
                 max: limits.max_file
             })
         );
-        let many: BTreeMap<String, Vec<u8>> = (0..40)
-            .map(|i| (format!("f{i}"), vec![0u8; 1024 * 1024]))
+        let many: BTreeMap<String, LearnerFile> = (0..40)
+            .map(|i| (format!("f{i}"), LearnerFile::new(vec![0u8; 1024 * 1024])))
             .collect();
         assert_eq!(
             unpack_tar_gz(&pack_tar_gz(&many).unwrap(), &limits),
@@ -305,7 +343,9 @@ mod tests {
             max_files: 3,
             ..UploadLimits::default()
         };
-        let many: BTreeMap<String, Vec<u8>> = (0..4).map(|i| (format!("f{i}"), vec![])).collect();
+        let many: BTreeMap<String, LearnerFile> = (0..4)
+            .map(|i| (format!("f{i}"), LearnerFile::default()))
+            .collect();
         assert_eq!(
             unpack_tar_gz(&pack_tar_gz(&many).unwrap(), &limits),
             Err(UploadError::TooManyFiles { max: 3 })

@@ -6,8 +6,8 @@ use std::path::Path;
 /// A project's files read from a learner's folder, ready to pack.
 #[derive(Debug, Default)]
 pub struct PackedFiles {
-    /// Files found, by relative path.
-    pub files: BTreeMap<String, Vec<u8>>,
+    /// Files found, by relative path, with their executable bit.
+    pub files: BTreeMap<String, checker::submission::LearnerFile>,
     /// Files the project names that could not be taken, and why.
     pub problems: Vec<String>,
 }
@@ -24,9 +24,9 @@ pub fn read_project_files(dir: &Path, names: &[String]) -> anyhow::Result<Packed
     }
     let mut packed = PackedFiles::default();
     for name in names {
-        match checker::submission::read_file(dir, name) {
-            Ok(contents) => {
-                packed.files.insert(name.clone(), contents);
+        match checker::submission::read_learner_file(dir, name) {
+            Ok(file) => {
+                packed.files.insert(name.clone(), file);
             }
             Err(problem) => packed.problems.push(problem.describe(name)),
         }
@@ -48,7 +48,19 @@ mod tests {
         let packed = read_project_files(dir.path(), &names).unwrap();
         assert_eq!(packed.files.keys().collect::<Vec<_>>(), ["a.js"]);
         assert_eq!(packed.problems.len(), 2);
+        assert!(!packed.files["a.js"].executable);
         assert!(packed.problems[0].contains("symbolic link"));
+    }
+
+    #[test]
+    fn keeps_the_executable_bit() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("0-main.py");
+        std::fs::write(&script, "#!/usr/bin/python3\n").unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let packed = read_project_files(dir.path(), &["0-main.py".to_owned()]).unwrap();
+        assert!(packed.files["0-main.py"].executable);
     }
 
     #[test]

@@ -87,6 +87,24 @@ impl Engine {
         }
     }
 
+    /// The value of label `key` of a local image; `None` when the image or the label is absent.
+    pub async fn image_label(
+        &self,
+        image: &str,
+        key: &str,
+    ) -> Result<Option<String>, SandboxError> {
+        match self.docker.inspect_image(image).await {
+            Ok(inspect) => Ok(inspect
+                .config
+                .and_then(|config| config.labels)
+                .and_then(|mut labels| labels.remove(key))),
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 404, ..
+            }) => Ok(None),
+            Err(e) => Err(SandboxError::docker("inspect an image")(e)),
+        }
+    }
+
     /// Imports a root file system tarball as image `reference` (`docker import`), applying
     /// Dockerfile-style `changes` such as `ENV PATH=...` or `WORKDIR /work`.
     pub async fn import_image(

@@ -181,7 +181,18 @@ pub struct NewSubmission {
     /// Where it came from (`upload`).
     pub source: String,
     /// Learner files by relative path: only those the spec names.
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<StoredFile>,
+}
+
+/// One learner file of a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    /// Relative path.
+    pub path: String,
+    /// Contents.
+    pub contents: Vec<u8>,
+    /// Its executable bit.
+    pub executable: bool,
 }
 
 /// A stored submission and, once there is one, its result.
@@ -388,7 +399,7 @@ pub trait Store: Send + Sync + 'static {
     async fn submission(&self, id: i64) -> Result<Option<SubmissionRecord>, StoreError>;
 
     /// A submission's files.
-    async fn submission_files(&self, id: i64) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+    async fn submission_files(&self, id: i64) -> Result<Vec<StoredFile>, StoreError>;
 
     /// Grading progress of a submission recorded after event id `after`.
     async fn events_after(&self, id: i64, after: i64) -> Result<Vec<GradingEvent>, StoreError>;

@@ -13,8 +13,8 @@ use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Pool, Row, Type
 use crate::dialect::{Dialect, Pools};
 use crate::{
     DbUrl, GRADING_BUCKETS_MS, GradingEvent, Job, NewSubmission, Outcome, ProjectVersion,
-    ResultRecord, Role, ScoreRecord, Stats, Status, Store, StoreError, SubmissionRecord, User,
-    millis, now_ms, random_hex,
+    ResultRecord, Role, ScoreRecord, Stats, Status, Store, StoreError, StoredFile,
+    SubmissionRecord, User, millis, now_ms, random_hex,
 };
 
 /// The store on a database of dialect `D`.
@@ -59,6 +59,7 @@ where
     for<'q> i64: Encode<'q, D> + Decode<'q, D> + Type<D>,
     for<'q> String: Encode<'q, D> + Type<D>,
     for<'q> Vec<u8>: Encode<'q, D> + Type<D>,
+    for<'q> bool: Encode<'q, D> + Type<D>,
 {
     let row = sqlx::query(
         "INSERT INTO submissions
@@ -73,13 +74,15 @@ where
     .fetch_one(&mut *tx)
     .await?;
     let id: i64 = row.try_get("id")?;
-    for (path, contents) in &submission.files {
+    for file in &submission.files {
         sqlx::query(
-            "INSERT INTO submission_files (submission_id, path, contents) VALUES ($1, $2, $3)",
+            "INSERT INTO submission_files (submission_id, path, contents, executable)
+            VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
-        .bind(path)
-        .bind(contents)
+        .bind(&file.path)
+        .bind(&file.contents)
+        .bind(file.executable)
         .execute(&mut *tx)
         .await?;
     }
@@ -171,6 +174,7 @@ where
     for<'q> String: Encode<'q, D> + Decode<'q, D> + Type<D>,
     for<'q> &'q str: Encode<'q, D> + Type<D>,
     for<'q> Vec<u8>: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> bool: Encode<'q, D> + Decode<'q, D> + Type<D>,
     for<'q> Option<i64>: Encode<'q, D>,
     for<'q> Option<String>: Encode<'q, D>,
     for<'q> Option<&'q str>: Encode<'q, D>,
@@ -345,15 +349,22 @@ where
         }))
     }
 
-    async fn submission_files(&self, id: i64) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    async fn submission_files(&self, id: i64) -> Result<Vec<StoredFile>, StoreError> {
         let rows = sqlx::query(
-            "SELECT path, contents FROM submission_files WHERE submission_id = $1 ORDER BY path",
+            "SELECT path, contents, executable FROM submission_files WHERE submission_id = $1
+            ORDER BY path",
         )
         .bind(id)
         .fetch_all(&self.reader)
         .await?;
         rows.iter()
-            .map(|row| Ok((row.try_get("path")?, row.try_get("contents")?)))
+            .map(|row| {
+                Ok(StoredFile {
+                    path: row.try_get("path")?,
+                    contents: row.try_get("contents")?,
+                    executable: row.try_get("executable")?,
+                })
+            })
             .collect()
     }
 

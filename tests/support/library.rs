@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 /// A `.tar.gz` of files, packed as the command-line client packs a submission.
 pub fn archive(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let files: BTreeMap<String, Vec<u8>> = files
+    let files: BTreeMap<String, checker::submission::LearnerFile> = files
         .iter()
-        .map(|(p, c)| ((*p).to_owned(), c.to_vec()))
+        .map(|(p, c)| ((*p).to_owned(), checker::submission::LearnerFile::new(*c)))
         .collect();
     checker::upload::pack_tar_gz(&files).unwrap()
 }

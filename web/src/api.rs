@@ -32,7 +32,8 @@ use crate::error::ApiError;
 use crate::extract::{Json, Path, Query};
 use crate::signin::{PeerAddr, SignInError};
 use store::{
-    GradingEvent, NewSubmission, Role, ScoreRecord, Status, Store, SubmissionRecord, User, now_ms,
+    GradingEvent, NewSubmission, Role, ScoreRecord, Status, Store, StoredFile, SubmissionRecord,
+    User, now_ms,
 };
 
 /// How many submissions one user may make in a window of time.
@@ -508,9 +509,10 @@ async fn submit(
             .map_err(upload_refused)?;
     let wanted = project.learner_files();
     let total = unpacked.len();
-    let files: Vec<(String, Vec<u8>)> = unpacked
+    let files: Vec<StoredFile> = unpacked
         .into_iter()
         .filter(|(path, _)| wanted.contains(&path.as_str()))
+        .map(stored)
         .collect();
     if files.is_empty() {
         return Err(ApiError::bad_request(
@@ -522,7 +524,7 @@ async fn submit(
             ),
         ));
     }
-    let names: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+    let names: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     let new = NewSubmission {
         user_id: user.id,
         project_id: project.id.clone(),
@@ -544,6 +546,15 @@ async fn submit(
         url: String::new(),
         events: String::new(),
     }))
+}
+
+/// A learner file as the store keeps it.
+pub(crate) fn stored((path, file): (String, checker::submission::LearnerFile)) -> StoredFile {
+    StoredFile {
+        path,
+        contents: file.contents,
+        executable: file.executable,
+    }
 }
 
 /// `202 Accepted` with the new submission's URLs in the body and `Location`.

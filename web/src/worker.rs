@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use checker::grading::{Event, GradeError, Grader};
 use checker::report::Report;
-use checker::submission::Submission;
+use checker::submission::{LearnerFile, Submission};
 use store::{GradedResult, Job, Outcome, Store};
 use tokio::sync::{Notify, mpsc, watch};
 use tracing::Instrument;
@@ -202,7 +202,16 @@ impl Worker {
                 return JobEnd::Done;
             }
         };
-        let submission = Submission::from_files(files.into_iter().collect(), project);
+        let files = files
+            .into_iter()
+            .map(|f| {
+                (
+                    f.path,
+                    LearnerFile::new(f.contents).executable(f.executable),
+                )
+            })
+            .collect();
+        let submission = Submission::from_files(files, project);
         tracing::info!(project = %project.id, "grading");
 
         let (events, mut recorded) = mpsc::unbounded_channel::<(&'static str, String)>();

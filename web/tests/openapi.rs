@@ -12,6 +12,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
 use checker::report::{CheckReport, Report, TaskReport, Verdict};
+use checker::submission::LearnerFile;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 use web::Curriculum;
@@ -19,7 +20,7 @@ use web::api::AppState;
 use web::auth::{ApiToken, hash_password};
 use web::git::GitConfig;
 use web::git::webhook::WebhookSecret;
-use web::store::{self, DbUrl, GradedResult, NewSubmission, Outcome, Role, Store};
+use web::store::{self, DbUrl, GradedResult, NewSubmission, Outcome, Role, Store, StoredFile};
 
 const PROJECT: &str = "es6-data-manipulation";
 const REPO: &str = "https://example.org/ada/projects.git";
@@ -59,10 +60,10 @@ async fn world() -> World {
     let ada = store.user_with_password("ada").await.unwrap().unwrap().0;
 
     let project = curriculum.get(PROJECT).unwrap();
-    let files: BTreeMap<String, Vec<u8>> = project
+    let files: BTreeMap<String, LearnerFile> = project
         .learner_files()
         .into_iter()
-        .map(|f| (f.to_owned(), b"export default 1;\n".to_vec()))
+        .map(|f| (f.to_owned(), LearnerFile::new("export default 1;\n")))
         .collect();
     let archive = checker::upload::pack_tar_gz(&files).unwrap();
     let graded = store
@@ -71,7 +72,14 @@ async fn world() -> World {
             project_id: PROJECT.into(),
             spec_version: project.version.clone(),
             source: "upload".into(),
-            files: files.clone().into_iter().collect(),
+            files: files
+                .iter()
+                .map(|(path, file)| StoredFile {
+                    path: path.clone(),
+                    contents: file.contents.clone(),
+                    executable: file.executable,
+                })
+                .collect(),
         })
         .await
         .unwrap();

@@ -9,6 +9,7 @@
 pub mod file;
 pub mod run;
 pub mod tests;
+pub mod style;
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -223,6 +224,8 @@ registry! {
     Run(run::RunCheck),
     /// Run the learner's tests against correct code and against broken versions of it.
     Tests(tests::TestsCheck),
+    /// A style tool (pycodestyle, pep8, docstrings, annotations, mypy) finds nothing.
+    Style(style::StyleCheck),
 }
 
 /// What the registry tells about one kind, for the errors that concern several kinds.

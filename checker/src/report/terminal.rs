@@ -65,8 +65,9 @@ pub fn write_check(out: &mut dyn Write, check: &CheckReport) -> io::Result<()> {
     if check.verdict == Verdict::Passed {
         return Ok(());
     }
-    if let Some(reason) = &check.reason {
-        writeln!(out, "      {reason}")?;
+    // A reason may list findings, one per line (style checks): each keeps the indent.
+    for line in check.reason.iter().flat_map(|reason| reason.lines()) {
+        writeln!(out, "      {}", visible(line))?;
     }
     if let Some(message) = &check.message {
         writeln!(out, "      {} {message}", "hint:".cyan())?;

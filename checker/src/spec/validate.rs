@@ -50,6 +50,7 @@ pub(super) fn load(dir: &Path) -> Result<Project, SpecErrors> {
         hidden_check: None,
         check_files: Vec::new(),
         kind_files: Vec::new(),
+        task_files: Vec::new(),
     };
     let project = validator.project(raw, &text);
     match project {
@@ -99,12 +100,19 @@ pub struct Validator {
     /// Grader files a check kind places by itself (see [`Validator::check_file`]), with the
     /// spec path they came from.
     kind_files: Vec<(String, GraderFile)>,
+    /// The learner files of the task whose checks are being validated.
+    task_files: Vec<String>,
 }
 
 impl Validator {
     /// Line and column of a value in the spec.
     pub fn loc<T>(spanned: &Spanned<T>) -> (u64, u64) {
         (spanned.referenced.line(), spanned.referenced.column())
+    }
+
+    /// The learner files of the task whose checks are being validated.
+    pub fn task_files(&self) -> &[String] {
+        &self.task_files
     }
 
     /// Records a problem at `at` (line, column), with a hint on what to do.
@@ -440,6 +448,7 @@ impl Validator {
                 Some("add at least one check"),
             );
         }
+        self.task_files = files.clone();
         let mut names = HashSet::new();
         let mut checks = Vec::new();
         for check in &raw.checks.value {

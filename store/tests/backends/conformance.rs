@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use store::git::GitSource;
 use store::{
-    GradedResult, NewSubmission, Outcome, ProjectVersion, Role, Status, Store, StoreError, now_ms,
+    GradedResult, NewSubmission, Outcome, ProjectVersion, Role, Status, Store, StoreError,
+    StoredFile, now_ms,
 };
 
 use crate::support::on_both_backends;
@@ -28,6 +29,14 @@ fn graded(score: f64) -> Outcome {
     Outcome::Graded(result(score, 0.0, 10))
 }
 
+fn file(path: &str, contents: &[u8], executable: bool) -> StoredFile {
+    StoredFile {
+        path: path.into(),
+        contents: contents.to_vec(),
+        executable,
+    }
+}
+
 fn new_submission(user: i64, project: &str) -> NewSubmission {
     NewSubmission {
         user_id: user,
@@ -35,8 +44,8 @@ fn new_submission(user: i64, project: &str) -> NewSubmission {
         spec_version: "v1".into(),
         source: "upload".into(),
         files: vec![
-            ("src/b.js".into(), b"2".to_vec()),
-            ("a.js".into(), vec![0, 159, 146, 150]),
+            file("src/b.js", b"2", true),
+            file("a.js", &[0, 159, 146, 150], false),
         ],
     }
 }
@@ -139,8 +148,8 @@ async fn submissions_keep_their_files_and_projects_their_versions() {
         assert_eq!(
             store.submission_files(id).await.unwrap(),
             [
-                ("a.js".to_owned(), vec![0, 159, 146, 150]),
-                ("src/b.js".to_owned(), b"2".to_vec())
+                file("a.js", &[0, 159, 146, 150], false),
+                file("src/b.js", b"2", true)
             ]
         );
         let record = store.submission(id).await.unwrap().unwrap();

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
+use checker::submission::LearnerFile;
 use tokio::process::Command;
 
 use super::url::GitUrl;
@@ -331,13 +332,13 @@ impl Fetched {
 
     /// Reads the files named `wanted` (paths relative to `dir`, or to the top without one).
     /// Files the commit lacks are left out (the grading reports them missing); a symbolic
-    /// link or an oversized file is refused.
+    /// link or an oversized file is refused. A blob of mode 100755 is executable.
     pub async fn read_files(
         &self,
         dir: Option<&str>,
         wanted: &[&str],
         limits: &FetchLimits,
-    ) -> Result<BTreeMap<String, Vec<u8>>, FetchError> {
+    ) -> Result<BTreeMap<String, LearnerFile>, FetchError> {
         let prefix = dir
             .map(|d| format!("{}/", d.trim_matches('/')))
             .filter(|p| p != "/")
@@ -373,7 +374,8 @@ impl Fetched {
             let mut cat = git(self.dir.path());
             cat.args(["cat-file", "blob", &entry.object]);
             let contents = run_local(cat, "cat-file").await?;
-            files.insert(relative.to_owned(), contents);
+            let file = LearnerFile::new(contents).executable(entry.mode == "100755");
+            files.insert(relative.to_owned(), file);
         }
         Ok(files)
     }

@@ -19,6 +19,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use checker::spec::Project;
+use checker::submission::LearnerFile;
 use serde_json::Value;
 use store::git::{GitSource, RepoLink};
 use store::{NewSubmission, StoreError, User, now_ms};
@@ -182,7 +183,7 @@ async fn queue_commit(
 ) -> Result<Queued, ApiError> {
     let mut dir = project.folder.as_deref();
     let wanted = project.learner_files();
-    let mut files: BTreeMap<String, Vec<u8>> = fetched
+    let mut files: BTreeMap<String, LearnerFile> = fetched
         .read_files(dir, &wanted, &state.git.limits)
         .await
         .map_err(fetch_refused)?;
@@ -222,7 +223,7 @@ async fn queue_commit(
         project_id: project.id.clone(),
         spec_version: project.version.clone(),
         source: "git".into(),
-        files: files.into_iter().collect(),
+        files: files.into_iter().map(crate::api::stored).collect(),
     };
     let id = state
         .store

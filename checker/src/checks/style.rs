@@ -1,0 +1,443 @@
+//! `style`: the school's style tools run over the learner's Python files in the sandbox.
+//!
+//! pycodestyle 2.5.0, pep8 1.7.1 and mypy are installed in the `python` runtime image;
+//! `docstrings` and `annotations` are Checker's own script (`style.py`, piped to Python on its
+//! standard input). Every tool runs as `python3 -I`, so a learner file named like a tool's module
+//! (`pycodestyle.py`, `ast.py`) is never imported in its place, and nothing the learner wrote
+//! replaces the script. Findings read `file:line:col CODE message`, one per line.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use bytesize::ByteSize;
+use regex::Regex;
+use serde_saphyr::Spanned;
+
+use super::{Context, Kind, keys};
+use crate::report::{CheckReport, Verdict};
+use crate::spec::{Limits, Validator};
+
+keys! {
+    /// The keys of a `style` check.
+    pub struct StyleKeys {
+        /// The tool: `pycodestyle` (2.5.0), `pep8` (1.7.1), `docstrings`, `annotations` or
+        /// `mypy`. Passes when it finds nothing.
+        #[schemars(with = "Option<String>")]
+        pub style: Option<Spanned<String>>,
+        /// Files of the task to check (default: every `.py` file of the task).
+        #[schemars(with = "Option<Vec<String>>")]
+        pub paths: Option<Vec<Spanned<String>>>,
+    }
+}
+
+/// A style tool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// pycodestyle 2.5.0 (PEP 8).
+    Pycodestyle,
+    /// pep8 1.7.1, pycodestyle's former name and rules.
+    Pep8,
+    /// Every module, class and function has a docstring.
+    Docstrings,
+    /// Every parameter (but self/cls) and return is annotated.
+    Annotations,
+    /// mypy (Debian's 1.0) reports nothing.
+    Mypy,
+}
+
+impl Tool {
+    /// Every tool, in the order hints list them.
+    pub const ALL: [Tool; 5] = [
+        Tool::Pycodestyle,
+        Tool::Pep8,
+        Tool::Docstrings,
+        Tool::Annotations,
+        Tool::Mypy,
+    ];
+
+    /// The name written in specs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::Pycodestyle => "pycodestyle",
+            Tool::Pep8 => "pep8",
+            Tool::Docstrings => "docstrings",
+            Tool::Annotations => "annotations",
+            Tool::Mypy => "mypy",
+        }
+    }
+
+    /// The tool called `name`.
+    pub fn from_name(name: &str) -> Option<Tool> {
+        Tool::ALL.into_iter().find(|tool| tool.name() == name)
+    }
+
+    /// What the learner reads in a failure.
+    fn label(self) -> &'static str {
+        match self {
+            Tool::Pycodestyle => "pycodestyle 2.5.0",
+            Tool::Pep8 => "pep8 1.7.1",
+            Tool::Docstrings => "the docstring check",
+            Tool::Annotations => "the type annotation check",
+            Tool::Mypy => "mypy",
+        }
+    }
+
+    /// The `/bin/sh` command that checks `files`, and what it reads on standard input.
+    fn command(self, files: &[String]) -> (String, Option<Vec<u8>>) {
+        let quoted: Vec<String> = files.iter().map(|f| shell_quote(f)).collect();
+        let files = quoted.join(" ");
+        // -W ignore: pep8 1.7.1 warns that it was renamed, and both warn about old regexes.
+        match self {
+            Tool::Pycodestyle => (
+                format!("exec python3 -I -W ignore -m pycodestyle -- {files}"),
+                None,
+            ),
+            Tool::Pep8 => (
+                format!("exec python3 -I -W ignore -m pep8 -- {files}"),
+                None,
+            ),
+            Tool::Mypy => (
+                format!(
+                    "exec python3 -I -m mypy --cache-dir=/dev/null --show-column-numbers \
+                     --show-error-codes --no-error-summary --no-color-output --no-pretty \
+                     --hide-error-context -- {files}"
+                ),
+                None,
+            ),
+            Tool::Docstrings | Tool::Annotations => (
+                format!("exec python3 -I - {} {files}", self.name()),
+                Some(SCRIPT.as_bytes().to_vec()),
+            ),
+        }
+    }
+}
+
+/// Checker's docstring and annotation checks, run by the sandbox's Python.
+const SCRIPT: &str = include_str!("style.py");
+
+/// How long a tool may take, whatever the project's limit: a slow tool is never the learner's
+/// fault (mypy alone takes seconds to start).
+const MIN_TIME: Duration = Duration::from_secs(60);
+
+/// How much a tool may print.
+const MIN_OUTPUT: ByteSize = ByteSize::mib(1);
+
+/// Findings shown in the reason; all of them are in `actual`.
+const SHOWN: usize = 20;
+
+/// A check that a style tool finds nothing in some of the task's files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StyleCheck {
+    /// The tool.
+    pub tool: Tool,
+    /// The learner files it checks.
+    pub paths: Vec<String>,
+    /// Wall-clock limit.
+    pub time: Duration,
+    /// Output cap.
+    pub output: ByteSize,
+}
+
+impl Kind for StyleCheck {
+    const KEY: &'static str = "style";
+    const USAGE: &'static str = "`style: pycodestyle` (or pep8, docstrings, annotations, mypy)";
+    type Keys = StyleKeys;
+
+    fn located(keys: &StyleKeys) -> Option<(u64, u64)> {
+        keys.style.as_ref().map(Validator::loc)
+    }
+
+    fn validate(keys: &StyleKeys, spec: &mut Validator, limits: Limits) -> Option<Self> {
+        let style = keys.style.as_ref()?;
+        let at = Validator::loc(style);
+        let tool = Tool::from_name(&style.value);
+        if tool.is_none() {
+            let names: Vec<&str> = Tool::ALL.iter().map(|t| t.name()).collect();
+            spec.error(
+                at,
+                format!("unknown style tool `{}`", style.value),
+                Some(&format!("use one of: {}", names.join(", "))),
+            );
+        }
+        let task_files = spec.task_files().to_vec();
+        let paths = match &keys.paths {
+            Some(paths) if paths.is_empty() => {
+                spec.error(
+                    at,
+                    "`paths` is empty",
+                    Some("name files of the task, or remove `paths` to check every .py file"),
+                );
+                Vec::new()
+            }
+            Some(paths) => {
+                for path in paths {
+                    let here = Validator::loc(path);
+                    if let Err(why) = sandbox::validate_relative_path(&path.value) {
+                        spec.error(here, format!("path is not allowed: {why}"), None);
+                    } else if !task_files.contains(&path.value) {
+                        spec.error(
+                            here,
+                            format!("`{}` is not a file of this task", path.value),
+                            Some("list it in the task's `files:`, or check a file listed there"),
+                        );
+                    } else if !path.value.ends_with(".py") {
+                        spec.error(
+                            here,
+                            format!("`{}` is not a Python file (.py)", path.value),
+                            None,
+                        );
+                    }
+                }
+                paths.iter().map(|p| p.value.clone()).collect()
+            }
+            None => {
+                let python: Vec<String> = task_files
+                    .into_iter()
+                    .filter(|f| f.ends_with(".py"))
+                    .collect();
+                if python.is_empty() {
+                    spec.error(
+                        at,
+                        "this task has no .py file to check",
+                        Some("list the task's Python files in its `files:`, or add `paths:`"),
+                    );
+                }
+                python
+            }
+        };
+        Some(StyleCheck {
+            tool: tool?,
+            paths,
+            time: limits.time.max(MIN_TIME),
+            output: limits.output.max(MIN_OUTPUT),
+        })
+    }
+
+    async fn execute(&self, context: &Context<'_>) -> CheckReport {
+        let (script, stdin) = self.tool.command(&self.paths);
+        let request = sandbox::RunRequest {
+            script,
+            stdin,
+            env: context.project.env.clone(),
+            time_limit: self.time,
+            output_limit: self.output,
+        };
+        let mut report = match context.sandbox.run(&request).await {
+            Ok(outcome) => self.judge(context, &outcome),
+            Err(error) => context.explained(
+                Verdict::InternalError,
+                format!("the platform failed to run {}: {error}", self.tool.label()),
+            ),
+        };
+        if report.verdict != Verdict::Passed {
+            report.points = 0;
+        }
+        report
+    }
+}
+
+impl StyleCheck {
+    fn judge(&self, context: &Context<'_>, outcome: &sandbox::RunOutcome) -> CheckReport {
+        let check = context.check;
+        let stdout = String::from_utf8_lossy(&outcome.stdout);
+        let stderr = String::from_utf8_lossy(&outcome.stderr).into_owned();
+        let findings = parse_findings(self.tool, &stdout, &self.paths);
+        let cut = outcome.termination == sandbox::Termination::OutputLimit;
+        let mut report = if !findings.is_empty() {
+            let mut report =
+                context.explained(Verdict::WrongOutput, describe(self.tool, &findings, cut));
+            report.actual = Some(findings.join("\n") + "\n");
+            report
+        } else if outcome.termination == sandbox::Termination::Exited
+            && outcome.exit_code == Some(0)
+        {
+            CheckReport::bare(&check.name, Verdict::Passed, check.points, check.hidden)
+        } else {
+            // No finding about the learner's files, yet the tool failed: it is missing from
+            // the image, crashed, or ran out of time. Not the learner's doing.
+            let mut report = context.explained(
+                Verdict::InternalError,
+                format!(
+                    "{} failed without a finding ({}); is the `python` image current? \
+                     run `checker images build`",
+                    self.tool.label(),
+                    match outcome.termination {
+                        sandbox::Termination::Exited =>
+                            format!("exit code {}", outcome.exit_code.unwrap_or(-1)),
+                        other => format!("{other:?}"),
+                    }
+                ),
+            );
+            report.actual = Some(stdout.into_owned());
+            report
+        };
+        report.duration_ms = outcome.duration.as_millis() as u64;
+        report.exit_code = outcome.exit_code;
+        if !stderr.trim().is_empty() {
+            report.stderr = Some(stderr);
+        }
+        report
+    }
+}
+
+/// The reason of a failure: how many findings, and the first of them.
+fn describe(tool: Tool, findings: &[String], cut: bool) -> String {
+    let count = findings.len();
+    let plural = if count == 1 { "" } else { "s" };
+    let more = if cut { " (its output was cut)" } else { "" };
+    let mut reason = format!("{} found {count} problem{plural}{more}:", tool.label());
+    for finding in findings.iter().take(SHOWN) {
+        reason.push('\n');
+        reason.push_str(finding);
+    }
+    if count > SHOWN {
+        reason.push_str(&format!("\n... and {} more", count - SHOWN));
+    }
+    reason
+}
+
+/// `file:line:col: CODE message` (pycodestyle, pep8) or `file:line:col CODE message` (ours).
+static CODE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+):? (?P<code>[A-Z]+\d+) (?P<msg>.*)$")
+        .expect("a valid regex")
+});
+
+/// mypy: `file:line:col: error: message  [code]`, line and column optional.
+static MYPY_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?P<file>[^:]+):(?:(?P<line>\d+):)?(?:(?P<col>\d+):)? (?P<level>error|note): (?P<msg>.*?)(?:  \[(?P<code>[a-z-]+)\])?$",
+    )
+    .expect("a valid regex")
+});
+
+/// The findings in a tool's output about `files`, each as `file:line:col CODE message`. Lines
+/// that are not about one of the files (summaries, a tool's own crash) are left out.
+pub fn parse_findings(tool: Tool, stdout: &str, files: &[String]) -> Vec<String> {
+    let about = |file: &str| files.iter().any(|f| f == file.trim_start_matches("./"));
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim_end();
+            if tool == Tool::Mypy {
+                let caps = MYPY_LINE.captures(line)?;
+                let file = caps["file"].trim_start_matches("./");
+                if !about(file) {
+                    return None;
+                }
+                let number = |name| caps.name(name).map_or("1", |m| m.as_str());
+                let code = match (caps.name("code"), &caps["level"]) {
+                    (Some(code), _) => code.as_str(),
+                    (None, level) => level,
+                };
+                Some(format!(
+                    "{file}:{}:{} {code} {}",
+                    number("line"),
+                    number("col"),
+                    &caps["msg"]
+                ))
+            } else {
+                let caps = CODE_LINE.captures(line)?;
+                let file = caps["file"].trim_start_matches("./");
+                about(file).then(|| {
+                    format!(
+                        "{file}:{}:{} {} {}",
+                        &caps["line"], &caps["col"], &caps["code"], &caps["msg"]
+                    )
+                })
+            }
+        })
+        .collect()
+}
+
+/// `text` as one `/bin/sh` word.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn reads_pycodestyle_and_pep8_findings() {
+        let out = "0-add.py:3:1: E741 ambiguous variable name 'l'\n\
+                   0-add.py:5:8: E231 missing whitespace after ','\n\
+                   other.py:1:1: E302 expected 2 blank lines, found 0\n";
+        assert_eq!(
+            parse_findings(Tool::Pycodestyle, out, &files(&["0-add.py"])),
+            [
+                "0-add.py:3:1 E741 ambiguous variable name 'l'",
+                "0-add.py:5:8 E231 missing whitespace after ','"
+            ]
+        );
+        let token = "./bad.py:2:1: E901 TokenError: EOF in multi-line statement\n";
+        assert_eq!(
+            parse_findings(Tool::Pep8, token, &files(&["bad.py"])),
+            ["bad.py:2:1 E901 TokenError: EOF in multi-line statement"]
+        );
+    }
+
+    #[test]
+    fn reads_mypy_findings_with_and_without_positions() {
+        let out = "1-concat.py:4:12: error: Incompatible return value type (got \"int\", \
+                   expected \"str\")  [return-value]\n\
+                   1-concat.py:7: note: See https://mypy.rtfd.io\n\
+                   1-concat.py: error: Duplicate module named \"x\"\n\
+                   Found 1 error in 1 file (checked 1 source file)\n";
+        assert_eq!(
+            parse_findings(Tool::Mypy, out, &files(&["1-concat.py"])),
+            [
+                "1-concat.py:4:12 return-value Incompatible return value type (got \"int\", \
+                 expected \"str\")",
+                "1-concat.py:7:1 note See https://mypy.rtfd.io",
+                "1-concat.py:1:1 error Duplicate module named \"x\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_our_own_findings_and_ignores_noise() {
+        let out = "a.py:1:1 D100 the module has no docstring\n\
+                   Traceback (most recent call last):\n\
+                   a.py:2:7 E999 SyntaxError: invalid syntax\n";
+        assert_eq!(
+            parse_findings(Tool::Docstrings, out, &files(&["a.py"])),
+            [
+                "a.py:1:1 D100 the module has no docstring",
+                "a.py:2:7 E999 SyntaxError: invalid syntax"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_list_is_shortened_in_the_reason() {
+        let findings: Vec<String> = (1..=25)
+            .map(|i| format!("a.py:{i}:1 E501 line too long"))
+            .collect();
+        let reason = describe(Tool::Pycodestyle, &findings, false);
+        assert!(reason.starts_with("pycodestyle 2.5.0 found 25 problems:\na.py:1:1 E501"));
+        assert!(reason.ends_with("a.py:20:1 E501 line too long\n... and 5 more"));
+        assert_eq!(
+            describe(Tool::Mypy, &findings[..1], true),
+            "mypy found 1 problem (its output was cut):\na.py:1:1 E501 line too long"
+        );
+    }
+
+    #[test]
+    fn commands_quote_file_names_and_isolate_python() {
+        let (script, stdin) = Tool::Pep8.command(&files(&["it's.py"]));
+        assert_eq!(script, r"exec python3 -I -W ignore -m pep8 -- 'it'\''s.py'");
+        assert!(stdin.is_none());
+        let (script, stdin) = Tool::Docstrings.command(&files(&["a.py", "b.py"]));
+        assert_eq!(script, "exec python3 -I - docstrings 'a.py' 'b.py'");
+        assert_eq!(stdin.as_deref(), Some(SCRIPT.as_bytes()));
+        for tool in Tool::ALL {
+            assert!(tool.command(&[]).0.contains("python3 -I "), "{tool:?}");
+            assert_eq!(Tool::from_name(tool.name()), Some(tool));
+        }
+    }
+}
