@@ -384,7 +384,9 @@ fn an_unknown_project_is_bad_input_with_the_known_ones() {
     assert_eq!(output.status.code(), Some(2));
     let text = stderr(&output);
     assert!(
-        text.contains("no project `es7`") && text.contains("known projects: es6-data-manipulation"),
+        text.contains("no project `es7`")
+            && text.contains("known projects: ")
+            && text.contains("es6-data-manipulation"),
         "{text}"
     );
 }

@@ -8,8 +8,8 @@
 
 pub mod file;
 pub mod run;
-pub mod tests;
 pub mod style;
+pub mod tests;
 
 use std::borrow::Cow;
 use std::future::Future;
