@@ -81,6 +81,9 @@ pub struct GitOptions {
     /// Bytes one fetch may bring (a shallow fetch of one commit).
     #[arg(long, default_value_t = 100 * 1024 * 1024)]
     git_max_bytes: u64,
+    /// Fetches of learners' repositories running at once; more wait up to 10 s, then get 503.
+    #[arg(long, default_value_t = web::git::DEFAULT_FETCHES)]
+    git_max_fetches: usize,
     /// The operator's secret for push webhooks (`POST /api/hooks/git`) set up school-wide, e.g.
     /// on a GitHub organisation; each linked repository also gets its own secret (printed by
     /// `checker repo link`). It also signs result callbacks.
@@ -138,6 +141,7 @@ impl GitOptions {
                 callback.backoff = self.git_callback_backoff;
                 callback
             }),
+            fetches: Arc::new(tokio::sync::Semaphore::new(self.git_max_fetches.max(1))),
         }
     }
 }

@@ -406,7 +406,8 @@ fn signed_pushes_are_graded_per_folder_and_replays_refused() {
     let only_sum = json!([{ "added": [], "modified": ["0x01-sum/sum.js"], "removed": [] }]);
     let gitlab_body = json!({
         "object_kind": "push",
-        "ref": "refs/heads/main",
+        // Another ref: the same ref at the same commit again would be a replay.
+        "ref": "refs/heads/gitlab",
         "after": second,
         "project": { "git_http_url": url },
         "commits": only_sum,

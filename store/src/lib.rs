@@ -184,6 +184,18 @@ pub struct NewSubmission {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
+/// The answer of [`Store::take_submission_slot`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// The slot is the caller's.
+    Taken,
+    /// Every slot of the window is taken.
+    Full {
+        /// When the oldest slot of the window was taken (Unix ms).
+        oldest: i64,
+    },
+}
+
 /// A stored submission and, once there is one, its result.
 #[derive(Debug, Clone)]
 pub struct SubmissionRecord {
@@ -383,6 +395,17 @@ pub trait Store: Send + Sync + 'static {
         user_id: i64,
         since: i64,
     ) -> Result<(i64, Option<i64>), StoreError>;
+
+    /// Takes one of the `limit` submission slots a user has per window, atomically: concurrent
+    /// callers for one user are serialised (on the user's row), so exactly `limit` of them get
+    /// a slot. `since` (Unix ms) is where the window starts; slots older are forgotten.
+    async fn take_submission_slot(
+        &self,
+        user_id: i64,
+        since: i64,
+        limit: i64,
+        now: i64,
+    ) -> Result<Slot, StoreError>;
 
     /// A submission and its result.
     async fn submission(&self, id: i64) -> Result<Option<SubmissionRecord>, StoreError>;

@@ -13,8 +13,8 @@ use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Pool, Row, Type
 use crate::dialect::{Dialect, Pools};
 use crate::{
     DbUrl, GRADING_BUCKETS_MS, GradingEvent, Job, NewSubmission, Outcome, ProjectVersion,
-    ResultRecord, Role, ScoreRecord, Stats, Status, Store, StoreError, SubmissionRecord, User,
-    millis, now_ms, random_hex,
+    ResultRecord, Role, ScoreRecord, Slot, Stats, Status, Store, StoreError, SubmissionRecord,
+    User, millis, now_ms, random_hex,
 };
 
 /// The store on a database of dialect `D`.
@@ -300,6 +300,49 @@ where
         .fetch_one(&self.reader)
         .await?;
         Ok((row.try_get("n")?, row.try_get("oldest")?))
+    }
+
+    async fn take_submission_slot(
+        &self,
+        user_id: i64,
+        since: i64,
+        limit: i64,
+        now: i64,
+    ) -> Result<Slot, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        // Writing the user's row first takes its lock (PostgreSQL) or the write lock (SQLite)
+        // before the count, so two callers never both count the last free slot.
+        sqlx::query("UPDATE users SET name = name WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM submission_slots WHERE user_id = $1 AND taken_at <= $2")
+            .bind(user_id)
+            .bind(since)
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(taken_at) AS oldest
+            FROM submission_slots WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let taken: i64 = row.try_get("n")?;
+        let oldest: Option<i64> = row.try_get("oldest")?;
+        if taken >= limit {
+            tx.rollback().await?;
+            return Ok(Slot::Full {
+                oldest: oldest.unwrap_or(now),
+            });
+        }
+        sqlx::query("INSERT INTO submission_slots (user_id, taken_at) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Slot::Taken)
     }
 
     async fn submission(&self, id: i64) -> Result<Option<SubmissionRecord>, StoreError> {

@@ -32,7 +32,8 @@ use crate::error::ApiError;
 use crate::extract::{Json, Path, Query};
 use crate::signin::{PeerAddr, SignInError};
 use store::{
-    GradingEvent, NewSubmission, Role, ScoreRecord, Status, Store, SubmissionRecord, User, now_ms,
+    GradingEvent, NewSubmission, Role, ScoreRecord, Slot, Status, Store, SubmissionRecord, User,
+    now_ms,
 };
 
 /// How many submissions one user may make in a window of time.
@@ -440,7 +441,9 @@ struct UploadForm {
         (status = 413, description = "over a size or file-count limit", body = ErrorBody),
         (status = 415, description = "neither application/gzip, multipart/form-data nor application/json", body = ErrorBody),
         (status = 422, description = "the commit cannot be fetched", body = ErrorBody),
-        (status = 429, description = "too many submissions", body = ErrorBody,
+        (status = 429, description = "too many submissions (every attempt counts, refused ones too)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
+        (status = 503, description = "every git fetch slot is busy", body = ErrorBody,
             headers(("Retry-After" = u64, description = "seconds to wait"))),
         (status = 504, description = "fetching the commit took too long", body = ErrorBody),
     ))]
@@ -450,7 +453,7 @@ async fn submit(
     Query(query): Query<SubmitQuery>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    check_rate(&state, &user).await?;
+    take_slot(&state, user.id).await?;
     let limit = state.limits.max_archive;
     if let Some(length) = content_length(request.headers())
         && length > limit + MULTIPART_OVERHEAD
@@ -501,17 +504,21 @@ async fn submit(
         return Err(archive_too_large(archive.len() as u64, limit));
     }
     let limits = state.limits;
-    let unpacked =
-        tokio::task::spawn_blocking(move || checker::upload::unpack_tar_gz(&archive, &limits))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(upload_refused)?;
-    let wanted = project.learner_files();
-    let total = unpacked.len();
-    let files: Vec<(String, Vec<u8>)> = unpacked
+    let wanted: Vec<String> = project
+        .learner_files()
         .into_iter()
-        .filter(|(path, _)| wanted.contains(&path.as_str()))
+        .map(str::to_owned)
         .collect();
+    let keep = wanted.clone();
+    let (unpacked, skipped) = tokio::task::spawn_blocking(move || {
+        checker::upload::unpack_tar_gz_only(&archive, &limits, |path| {
+            keep.iter().any(|w| w == path)
+        })
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(upload_refused)?;
+    let files: Vec<(String, Vec<u8>)> = unpacked.into_iter().collect();
     if files.is_empty() {
         return Err(ApiError::bad_request(
             format!("the archive holds none of the files of `{}`", project.id),
@@ -538,7 +545,7 @@ async fn submit(
         status: wire::Status::Queued,
         project: project.id.clone(),
         spec_version: project.version.clone(),
-        ignored_files: total - names.len(),
+        ignored_files: skipped,
         files: names,
         git: None,
         url: String::new(),
@@ -620,7 +627,9 @@ async fn read_multipart(
     Ok((project, archive.to_vec()))
 }
 
-async fn check_rate(state: &AppState, user: &User) -> Result<(), ApiError> {
+/// Takes one of the user's submission slots of the window, before anything costly (reading the
+/// body, fetching a commit): concurrent attempts cannot all pass, and refused ones count too.
+pub(crate) async fn take_slot(state: &AppState, user_id: i64) -> Result<(), ApiError> {
     let RateLimit {
         submissions,
         window,
@@ -630,14 +639,14 @@ async fn check_rate(state: &AppState, user: &User) -> Result<(), ApiError> {
     }
     let window_ms = window.as_millis() as i64;
     let now = now_ms();
-    let (count, oldest) = state
+    let slot = state
         .store
-        .recent_submissions(user.id, now - window_ms)
+        .take_submission_slot(user_id, now - window_ms, i64::from(submissions), now)
         .await?;
-    if count < i64::from(submissions) {
+    let Slot::Full { oldest } = slot else {
         return Ok(());
-    }
-    let wait_ms = oldest.map_or(window_ms, |oldest| oldest + window_ms - now);
+    };
+    let wait_ms = oldest + window_ms - now;
     Err(ApiError::too_many(
         format!(
             "at most {submissions} submissions per {} are accepted",

@@ -1,13 +1,19 @@
-//! Attacks on a running server (real TCP on 127.0.0.1, real SQLite): what an unauthenticated
-//! caller can make the server spend, and how sign-in holds up against guessing. Every loop is
-//! bounded in count and time.
+//! Attacks on a running server (real TCP on 127.0.0.1, real SQLite, a real `git daemon`): what
+//! an unauthenticated caller or a learner can make the server spend, how sign-in holds up
+//! against guessing, races against the submission rate limit and replayed webhooks. Every loop
+//! is bounded in count and time.
 
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use serde_json::{Value, json};
 use web::Curriculum;
-use web::api::AppState;
-use web::auth::hash_password;
+use web::api::{AppState, RateLimit};
+use web::auth::{ApiToken, hash_password};
+use web::git::webhook::WebhookSecret;
 use web::store::{self, DbUrl, Role};
 
 /// The tests of this file run one at a time: the memory one reads this process's peak, which
@@ -18,13 +24,18 @@ struct Server {
     base: String,
     _dir: tempfile::TempDir,
     stop: tokio::sync::watch::Sender<bool>,
+    /// An API token of the learner `ada`.
+    token: String,
 }
+
+/// The project of these tests: `git-sum`, file `sum.js` in folder `0x01-sum`.
+const PROJECT: &str = "git-sum";
 
 async fn start(state: impl FnOnce(AppState) -> AppState) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let url = DbUrl::parse(&dir.path().join("checker.db").display().to_string()).unwrap();
     let store = store::open(&url).await.unwrap();
-    store
+    let ada = store
         .add_user(
             "ada",
             Role::Learner,
@@ -32,7 +43,14 @@ async fn start(state: impl FnOnce(AppState) -> AppState) -> Server {
         )
         .await
         .unwrap();
-    let curriculum = Arc::new(Curriculum::from_projects(Vec::new()));
+    let token = ApiToken::generate();
+    store
+        .add_token(ada.id, &token.hash(), "test", None)
+        .await
+        .unwrap();
+    let tasks = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/git/tasks");
+    let curriculum = Arc::new(Curriculum::load(&tasks).unwrap());
+    store.record_projects(&curriculum.versions()).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -42,7 +60,50 @@ async fn start(state: impl FnOnce(AppState) -> AppState) -> Server {
         base,
         _dir: dir,
         stop,
+        token: token.expose().to_owned(),
     }
+}
+
+/// At most `submissions` per minute.
+fn rate(submissions: u32) -> RateLimit {
+    RateLimit {
+        submissions,
+        window: Duration::from_secs(60),
+    }
+}
+
+/// Answers by status code.
+async fn tally(answers: Vec<tokio::task::JoinHandle<u16>>) -> BTreeMap<u16, usize> {
+    let mut tally = BTreeMap::new();
+    for answer in answers {
+        *tally.entry(answer.await.unwrap()).or_insert(0) += 1;
+    }
+    tally
+}
+
+async fn upload(client: &reqwest::Client, server: &Server, archive: Vec<u8>) -> u16 {
+    upload_to(client, &server.base, &server.token, archive).await
+}
+
+async fn upload_to(client: &reqwest::Client, base: &str, token: &str, archive: Vec<u8>) -> u16 {
+    client
+        .post(format!("{base}/api/submissions?project={PROJECT}"))
+        .bearer_auth(token)
+        .header("content-type", "application/gzip")
+        .body(archive)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+fn archive(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let files: BTreeMap<String, Vec<u8>> = files
+        .iter()
+        .map(|(path, contents)| ((*path).to_owned(), contents.clone()))
+        .collect();
+    checker::upload::pack_tar_gz(&files).unwrap()
 }
 
 /// A client whose connections come from `source` (any 127.0.0.0/8 address works on Linux).
@@ -195,5 +256,375 @@ async fn when_every_hashing_slot_is_taken_sign_ins_get_503_with_retry_after() {
         busy > 0,
         "16 concurrent checks on one slot and no queue: some must be refused"
     );
+    let _ = server.stop.send(true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_uploads_get_exactly_the_rate_limit() {
+    let _serial = SERIAL.lock().await;
+    let server = start(|mut state| {
+        state.rate_limit = rate(3);
+        state
+    })
+    .await;
+    let client = client_from("127.0.0.5");
+    let good = archive(&[("sum.js", b"console.log(3)\n".to_vec())]);
+    let answers = (0..12)
+        .map(|_| {
+            let (client, good) = (client.clone(), good.clone());
+            let (base, token) = (server.base.clone(), server.token.clone());
+            tokio::spawn(async move { upload_to(&client, &base, &token, good).await })
+        })
+        .collect();
+    let tally = tally(answers).await;
+    eprintln!("12 concurrent uploads, limit 3: {tally:?}");
+    assert_eq!(tally.get(&202), Some(&3), "{tally:?}");
+    assert_eq!(tally.get(&429), Some(&9), "{tally:?}");
+    let _ = server.stop.send(true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_uploads_count_against_the_limit_and_are_never_unpacked_in_full() {
+    let _serial = SERIAL.lock().await;
+    let server = start(|mut state| {
+        state.rate_limit = rate(0);
+        state
+    })
+    .await;
+    let client = client_from("127.0.0.6");
+    // None of the project's files: 31 files of 1 MiB of zeros (about 32 KiB packed).
+    let junk: Vec<(String, Vec<u8>)> = (0..31)
+        .map(|i| (format!("junk/{i}.bin"), vec![0u8; 1024 * 1024]))
+        .collect();
+    let junk: Vec<(&str, Vec<u8>)> = junk.iter().map(|(p, c)| (p.as_str(), c.clone())).collect();
+    let refused = archive(&junk);
+    assert!(refused.len() < 100 * 1024, "{}", refused.len());
+    // Warm up the runtime's and the allocator's pools once.
+    assert_eq!(upload(&client, &server, refused.clone()).await, 400);
+    let before = peak_rss_mib();
+    let started = Instant::now();
+    let mut tally = BTreeMap::new();
+    for _round in 0..2 {
+        let answers = (0..32)
+            .map(|_| {
+                let (client, refused) = (client.clone(), refused.clone());
+                let (base, token) = (server.base.clone(), server.token.clone());
+                tokio::spawn(async move { upload_to(&client, &base, &token, refused).await })
+            })
+            .collect();
+        for (status, n) in self::tally(answers).await {
+            *tally.entry(status).or_insert(0) += n;
+        }
+    }
+    let grown = peak_rss_mib().saturating_sub(before);
+    eprintln!(
+        "64 refused {} KiB archives: peak memory +{grown} MiB in {:?} ({tally:?})",
+        refused.len() / 1024,
+        started.elapsed()
+    );
+    assert_eq!(tally.get(&400), Some(&64), "{tally:?}");
+    // Buffered, 32 at once would hold 32 x 31 MiB (1 GiB); skipped unread, a few MiB.
+    assert!(grown < 200, "peak memory grew by {grown} MiB");
+    let _ = server.stop.send(true);
+
+    // With a limit, refused uploads take their slot too: the next good one waits.
+    let server = start(|mut state| {
+        state.rate_limit = rate(2);
+        state
+    })
+    .await;
+    for _ in 0..2 {
+        assert_eq!(upload(&client, &server, refused.clone()).await, 400);
+    }
+    let good = archive(&[("sum.js", b"console.log(3)\n".to_vec())]);
+    assert_eq!(upload(&client, &server, good).await, 429);
+    let _ = server.stop.send(true);
+}
+
+/// Whether git is here; under CI it must be.
+fn git_ready() -> bool {
+    let ready = Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ready && std::env::var_os("CI").is_some_and(|v| v == "true") {
+        panic!("git is missing (CI=true): install git");
+    }
+    if !ready {
+        eprintln!("skipped: git is missing");
+    }
+    ready
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Ada")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.org")
+        .env("GIT_COMMITTER_NAME", "Ada")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.org")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// A `git daemon` on 127.0.0.1 serving one repository with `commits` commits of
+/// `0x01-sum/sum.js`; killed when dropped.
+struct Repo {
+    daemon: Child,
+    url: String,
+    commits: Vec<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
+fn repo(commits: usize) -> Repo {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    let base = dir.path().join("repos");
+    std::fs::create_dir_all(work.join("0x01-sum")).unwrap();
+    std::fs::create_dir_all(&base).unwrap();
+    git(&work, &["init", "--quiet", "-b", "main"]);
+    let mut shas = Vec::new();
+    for i in 0..commits {
+        std::fs::write(work.join("0x01-sum/sum.js"), format!("console.log({i});\n")).unwrap();
+        git(&work, &["add", "."]);
+        git(&work, &["commit", "--quiet", "-m", &format!("c{i}")]);
+        shas.push(git(&work, &["rev-parse", "HEAD"]));
+    }
+    git(
+        &base,
+        &[
+            "clone",
+            "--bare",
+            "--quiet",
+            work.to_str().unwrap(),
+            "learner.git",
+        ],
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let daemon = Command::new("git")
+        .current_dir(&base)
+        .args([
+            "daemon",
+            "--export-all",
+            "--reuseaddr",
+            "--listen=127.0.0.1",
+        ])
+        .arg(format!("--port={port}"))
+        .arg(format!("--base-path={}", base.display()))
+        .arg(&base)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "git daemon did not listen");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Repo {
+        daemon,
+        url: format!("git://127.0.0.1:{port}/learner.git"),
+        commits: shas,
+        _dir: dir,
+    }
+}
+
+fn with_git(mut state: AppState, submissions: u32) -> AppState {
+    state.rate_limit = rate(submissions);
+    state.git = Arc::new(web::git::GitConfig {
+        allow_hosts: vec!["127.0.0.1".into()],
+        ..web::git::GitConfig::default()
+    });
+    state
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_git_submissions_get_exactly_the_rate_limit() {
+    if !git_ready() {
+        return;
+    }
+    let _serial = SERIAL.lock().await;
+    let repo = repo(1);
+    let server = start(|state| with_git(state, 3)).await;
+    let client = client_from("127.0.0.7");
+    let answers = (0..10)
+        .map(|_| {
+            let client = client.clone();
+            let (base, token, url) = (server.base.clone(), server.token.clone(), repo.url.clone());
+            tokio::spawn(async move {
+                client
+                    .post(format!("{base}/api/submissions"))
+                    .bearer_auth(token)
+                    .json(&json!({ "project": PROJECT, "git": { "url": url, "rev": "main" } }))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let tally = tally(answers).await;
+    eprintln!("10 concurrent git submissions, limit 3: {tally:?}");
+    assert_eq!(tally.get(&202), Some(&3), "{tally:?}");
+    assert_eq!(tally.get(&429), Some(&7), "{tally:?}");
+    let _ = server.stop.send(true);
+}
+
+async fn deliver(
+    client: &reqwest::Client,
+    base: &str,
+    headers: &[(&str, String)],
+    body: &[u8],
+) -> (u16, Value) {
+    let mut request = client
+        .post(format!("{base}/api/hooks/git"))
+        .header("content-type", "application/json")
+        .body(body.to_vec());
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    let answer = request.send().await.unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or(Value::Null))
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// Links the repository as `ada`; its webhook secret.
+async fn link(client: &reqwest::Client, server: &Server, url: &str) -> String {
+    let answer = client
+        .post(format!("{}/api/me/repos", server.base))
+        .bearer_auth(&server.token)
+        .json(&json!({ "url": url }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 201);
+    let linked: Value = answer.json().await.unwrap();
+    linked["webhook_secret"].as_str().unwrap().to_owned()
+}
+
+fn github_push(url: &str, after: &str, pushed_at: i64) -> Vec<u8> {
+    json!({
+        "ref": "refs/heads/main",
+        "after": after,
+        "repository": { "clone_url": url, "pushed_at": pushed_at },
+        "commits": [{ "added": [], "modified": ["0x01-sum/sum.js"], "removed": [] }],
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn signed(secret: &str, delivery: &str, body: &[u8]) -> Vec<(&'static str, String)> {
+    vec![
+        ("x-github-event", "push".to_owned()),
+        ("x-github-delivery", delivery.to_owned()),
+        ("x-hub-signature-256", WebhookSecret::new(secret).sign(body)),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_pushes_are_rate_limited_and_replays_under_new_ids_refused() {
+    if !git_ready() {
+        return;
+    }
+    let _serial = SERIAL.lock().await;
+    let repo = repo(4);
+    let server = start(|state| with_git(state, 2)).await;
+    let client = client_from("127.0.0.8");
+    let secret = link(&client, &server, &repo.url).await;
+
+    // One captured body, delivered again under new delivery ids: graded once.
+    let body = github_push(&repo.url, &repo.commits[0], now_secs());
+    let mut answers = Vec::new();
+    for id in ["d-1", "d-2", "d-3"] {
+        answers.push(deliver(&client, &server.base, &signed(&secret, id, &body), &body).await);
+    }
+    let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
+    eprintln!("one push delivered under three ids: {statuses:?}");
+    assert_eq!(statuses, [202, 409, 409], "{answers:?}");
+
+    // GitLab's payloads carry no date: the same repository, ref and commit is a replay too.
+    let gitlab = json!({
+        "object_kind": "push",
+        "ref": "refs/heads/main",
+        "after": repo.commits[0],
+        "project": { "git_http_url": repo.url },
+        "commits": [{ "added": [], "modified": ["0x01-sum/sum.js"], "removed": [] }],
+    })
+    .to_string()
+    .into_bytes();
+    let gitlab_headers = |uuid: &str| {
+        vec![
+            ("x-gitlab-event", "Push Hook".to_owned()),
+            ("x-gitlab-event-uuid", uuid.to_owned()),
+            ("x-gitlab-token", secret.clone()),
+        ]
+    };
+    let (status, answer) = deliver(&client, &server.base, &gitlab_headers("g-1"), &gitlab).await;
+    assert_eq!(status, 409, "{answer}");
+
+    // A push dated in the future is refused, not waved through.
+    let future = github_push(&repo.url, &repo.commits[1], now_secs() + 86_400);
+    let (status, answer) = deliver(
+        &client,
+        &server.base,
+        &signed(&secret, "d-4", &future),
+        &future,
+    )
+    .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer["error"].as_str().unwrap().contains("future"));
+
+    // New commits: the second is the learner's last slot of the minute, the third waits.
+    let mut statuses = Vec::new();
+    for (i, commit) in repo.commits[1..].iter().enumerate() {
+        let body = github_push(&repo.url, commit, now_secs());
+        let headers = signed(&secret, &format!("n-{i}"), &body);
+        let (status, answer) = deliver(&client, &server.base, &headers, &body).await;
+        if status == 429 {
+            assert!(
+                answer["error"]
+                    .as_str()
+                    .unwrap()
+                    .contains("submissions per")
+            );
+        }
+        statuses.push(status);
+    }
+    eprintln!("three new pushes with a limit of 2 (one slot used): {statuses:?}");
+    assert_eq!(statuses, [202, 429, 429]);
+    // A push refused for the rate is not taken for handled: delivered later, it is graded.
+    let body = github_push(&repo.url, &repo.commits[2], now_secs());
+    let (status, answer) =
+        deliver(&client, &server.base, &signed(&secret, "n-9", &body), &body).await;
+    assert_eq!(status, 429, "{answer}");
     let _ = server.stop.send(true);
 }

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use store::git::GitSource;
 use store::{
-    GradedResult, NewSubmission, Outcome, ProjectVersion, Role, Status, Store, StoreError, now_ms,
+    GradedResult, NewSubmission, Outcome, ProjectVersion, Role, Slot, Status, Store, StoreError,
+    now_ms,
 };
 
 use crate::support::on_both_backends;
@@ -161,6 +162,51 @@ async fn submissions_keep_their_files_and_projects_their_versions() {
                 .await
                 .unwrap(),
             (0, None)
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_callers_get_exactly_the_limit_of_submission_slots() {
+    on_both_backends("slots", |store| async move {
+        let ada = store.add_user("ada", Role::Learner, "h").await.unwrap();
+        let bob = store.add_user("bob", Role::Learner, "h").await.unwrap();
+        let now = now_ms();
+        let callers: Vec<_> = (0..12)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .take_submission_slot(ada.id, now - 60_000, 3, now)
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        let mut taken = 0;
+        for caller in callers {
+            match caller.await.unwrap() {
+                Slot::Taken => taken += 1,
+                Slot::Full { oldest } => assert_eq!(oldest, now),
+            }
+        }
+        assert_eq!(taken, 3, "12 concurrent callers, 3 slots");
+        // Another user's slots are their own; a later window frees the old ones.
+        assert_eq!(
+            store
+                .take_submission_slot(bob.id, now - 60_000, 3, now)
+                .await
+                .unwrap(),
+            Slot::Taken
+        );
+        let later = now + 60_001;
+        assert_eq!(
+            store
+                .take_submission_slot(ada.id, later - 60_000, 3, later)
+                .await
+                .unwrap(),
+            Slot::Taken
         );
     })
     .await;

@@ -13,6 +13,7 @@ pub mod url;
 pub mod webhook;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -20,8 +21,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use checker::spec::Project;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use store::git::{GitSource, RepoLink};
 use store::{NewSubmission, StoreError, User, now_ms};
+use tokio::sync::Semaphore;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wire::{
@@ -51,7 +54,16 @@ pub struct GitConfig {
     pub max_delivery_age: Duration,
     /// Where results are reported back per commit; None: they are not.
     pub callback: Option<callback::CallbackConfig>,
+    /// Fetches running at once (each is a `git` process and up to `limits.max_bytes` on
+    /// disk); more wait a little, then get 503 with `Retry-After`.
+    pub fetches: Arc<Semaphore>,
 }
+
+/// Fetches at once by default.
+pub const DEFAULT_FETCHES: usize = 4;
+
+/// How long a fetch waits for one of the [`GitConfig::fetches`] before it is refused.
+const FETCH_QUEUE_WAIT: Duration = Duration::from_secs(10);
 
 impl Default for GitConfig {
     fn default() -> Self {
@@ -61,8 +73,30 @@ impl Default for GitConfig {
             webhook_secret: None,
             max_delivery_age: Duration::from_secs(24 * 3600),
             callback: None,
+            fetches: Arc::new(Semaphore::new(DEFAULT_FETCHES)),
         }
     }
+}
+
+/// Fetches a commit once one of the operator's fetch slots is free; 503 when none frees soon.
+async fn fetch_bounded(state: &AppState, url: &GitUrl, rev: &str) -> Result<Fetched, ApiError> {
+    let permit = tokio::time::timeout(FETCH_QUEUE_WAIT, state.git.fetches.acquire())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or_else(|| {
+            ApiError::retry_after(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "every git fetch slot of the server is busy",
+                "try again in a moment",
+                FETCH_QUEUE_WAIT,
+            )
+        })?;
+    let fetched = fetch::fetch(url, rev, &state.git.limits)
+        .await
+        .map_err(fetch_refused);
+    drop(permit);
+    fetched
 }
 
 /// Largest webhook payload read.
@@ -130,9 +164,7 @@ pub(crate) async fn submit_json(
     let rev = asked.git.rev.unwrap_or_else(|| "HEAD".into());
     url::check_rev(&rev).map_err(url_refused)?;
     tracing::info!(user = %user.name, project = %project.id, %url, %rev, "fetching");
-    let fetched = fetch::fetch(&url, &rev, &state.git.limits)
-        .await
-        .map_err(fetch_refused)?;
+    let fetched = fetch_bounded(state, &url, &rev).await?;
     let queued = queue_commit(state, user.id, project, &fetched, &url, &rev).await?;
     Ok(crate::api::accepted(SubmissionCreated {
         id: queued.id,
@@ -336,12 +368,16 @@ async fn list_repos(
     responses(
         (status = 200, description = "a ping, an event that is not graded, or a push that touched no project", body = HookAnswer),
         (status = 202, description = "the submissions queued", body = HookAnswer),
-        (status = 400, description = "not JSON, no delivery id, or too old", body = ErrorBody),
+        (status = 400, description = "not JSON, too old, or dated in the future", body = ErrorBody),
         (status = 401, description = "not signed, or signed with another secret", body = ErrorBody),
         (status = 404, description = "no learner linked the repository", body = ErrorBody),
-        (status = 409, description = "the delivery was handled already", body = ErrorBody),
+        (status = 409, description = "this repository's ref was pushed at this commit before (a replay)", body = ErrorBody),
+        (status = 429, description = "the learner's submissions are over the rate limit", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
         (status = 413, description = "the payload is too large", body = ErrorBody),
         (status = 422, description = "the commit cannot be fetched", body = ErrorBody),
+        (status = 503, description = "every git fetch slot is busy", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
         (status = 504, description = "fetching the commit took too long", body = ErrorBody),
     ))]
 async fn push_hook(
@@ -397,12 +433,8 @@ async fn push_hook(
     if event != "push" && event != "push hook" {
         return ignored(format!("`{event}` events are not graded"));
     }
-    let delivery = webhook::delivery_id(&headers).ok_or_else(|| {
-        ApiError::bad_request(
-            "the delivery has no id",
-            "send X-GitHub-Delivery, X-Gitlab-Event-UUID or Idempotency-Key",
-        )
-    })?;
+    // The delivery id is not signed: it is only logged, never trusted to tell replays apart.
+    let delivery_id = webhook::delivery_id(&headers).unwrap_or_default();
     let Some(push) = Push::parse(&payload) else {
         return ignored("not a push of a commit".into());
     };
@@ -426,12 +458,25 @@ async fn push_hook(
                 ),
             ));
         }
+        if -age_ms > MAX_CLOCK_SKEW.as_millis() as i64 {
+            return Err(ApiError::bad_request(
+                "this push is dated in the future",
+                "check the sender's clock, then push again",
+            ));
+        }
     }
+    // A replay is the same repository, ref and commit, whatever the delivery id says: those
+    // are what the signature covers (and what GitLab's token, which signs nothing, vouches for).
+    let delivery = push_key(&link, &push);
     if !state.store.git().first_delivery(&delivery, now).await? {
-        tracing::warn!(%delivery, "webhook replay refused");
+        tracing::warn!(%delivery_id, commit = %push.after, "webhook replay refused");
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            format!("delivery `{delivery}` was handled already"),
+            format!(
+                "the push of {} to `{}` was handled already",
+                short(&push.after),
+                push.git_ref
+            ),
             "a replayed delivery is never graded twice; push a new commit",
         ));
     }
@@ -441,8 +486,22 @@ async fn push_hook(
         state.store.git().forget_delivery(&delivery).await?;
     }
     let (status, queued) = handled?;
-    tracing::info!(%delivery, commit = %push.after, "push handled");
+    tracing::info!(%delivery_id, commit = %push.after, "push handled");
     Ok((status, Json(HookAnswer::Push(queued))))
+}
+
+/// How far in the future a push may be dated (the sender's clock may be ahead of ours).
+const MAX_CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
+
+/// The replay key of a push: its linked repository, ref and commit, hashed.
+fn push_key(link: &RepoLink, push: &Push) -> String {
+    let mut hash = Sha256::new();
+    for part in [link.id.to_string().as_str(), &push.git_ref, &push.after] {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    format!("push:{hex}")
 }
 
 /// The link of the repository a payload names, if a learner linked it.
@@ -483,9 +542,9 @@ async fn grade_push(
         };
         return Ok((StatusCode::OK, nothing));
     }
-    let fetched = fetch::fetch(&url, &push.after, &state.git.limits)
-        .await
-        .map_err(fetch_refused)?;
+    // A graded push takes one of the learner's submission slots, like an upload.
+    crate::api::take_slot(state, link.user_id).await?;
+    let fetched = fetch_bounded(state, &url, &push.after).await?;
     let mut submissions = Vec::new();
     let mut skipped = Vec::new();
     for project in projects {
