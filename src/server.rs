@@ -58,6 +58,12 @@ pub struct ServeArgs {
     /// Submissions accepted per user and minute (0: no limit).
     #[arg(long, default_value_t = 30)]
     rate_limit: u32,
+    /// Progress streams (`/api/submissions/{id}/events`, the live page) one user may hold open.
+    #[arg(long, default_value_t = 8)]
+    max_streams_per_user: usize,
+    /// How long one progress stream lives before it ends (the client connects again).
+    #[arg(long, default_value = "30m", value_parser = parse_duration)]
+    stream_lifetime: Duration,
     #[command(flatten)]
     worker: WorkerOptions,
     #[command(flatten)]
@@ -176,6 +182,10 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         .map_err(Failure::platform)?;
     let mut state = AppState::new(store.clone(), curriculum.clone());
     state.git = Arc::new(args.git.config());
+    state.progress = Arc::new(web::progress::ProgressHub::new(
+        args.max_streams_per_user.max(1),
+        args.stream_lifetime.max(Duration::from_secs(1)),
+    ));
     state.rate_limit = RateLimit {
         submissions: args.rate_limit,
         window: Duration::from_secs(60),

@@ -73,6 +73,8 @@ pub struct AppState {
     pub git: Arc<crate::git::GitConfig>,
     /// Bounds the cost of sign-ins (API and dashboard share it).
     pub sign_in: Arc<crate::signin::SignInGuard>,
+    /// Progress streams: their bounds, and the news of this process's worker.
+    pub progress: Arc<crate::progress::ProgressHub>,
 }
 
 impl AppState {
@@ -87,15 +89,13 @@ impl AppState {
             wake: Arc::new(Notify::new()),
             git: Arc::new(crate::git::GitConfig::default()),
             sign_in: Arc::new(crate::signin::SignInGuard::default()),
+            progress: Arc::new(crate::progress::ProgressHub::default()),
         }
     }
 }
 
 /// Room for the multipart envelope around the archive.
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
-
-/// How often the progress stream looks for news.
-const EVENTS_POLL: Duration = Duration::from_millis(250);
 
 /// The whole HTTP API, git routes included, and its OpenAPI document at `/api/openapi.json`.
 /// Every `/api` refusal is JSON `{error, hint}`: unknown routes and wrong methods too.
@@ -727,7 +727,9 @@ fn wire_submission(record: &SubmissionRecord, redact: bool) -> Submission {
 }
 
 /// A submission's progress as server-sent events: `status` when it changes, `check` for each
-/// finished check, `task` for each finished task, then `done` (see the `*Event` schemas).
+/// finished check, `task` for each finished task, then `done` (see the `*Event` schemas). A
+/// user holds a bounded number of streams at once, and a stream ends with an `error` event after
+/// its lifetime (30 min by default): connect again to follow on.
 #[utoipa::path(get, path = "/api/submissions/{id}/events", tag = "submissions",
     params(("id" = i64, Path, description = "the submission's id")),
     responses(
@@ -736,6 +738,8 @@ fn wire_submission(record: &SubmissionRecord, redact: bool) -> Submission {
         (status = 400, description = "the id is not a number", body = ErrorBody),
         (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
         (status = 404, description = "no such submission, or not yours to see", body = ErrorBody),
+        (status = 429, description = "the user follows the most submissions at once already", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
     ))]
 async fn submission_events(
     state: State<AppState>,
@@ -753,6 +757,18 @@ pub(crate) async fn events(
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     visible_submission(&state, &user, id).await?;
+    let hub = &state.progress;
+    let Some(guard) = hub.open(user.id) else {
+        return Err(ApiError::retry_after(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "you follow {} submissions at once already; that is the most",
+                hub.per_user
+            ),
+            "close another page or `checker submit --wait` that follows one",
+            Duration::from_secs(5),
+        ));
+    };
     let progress = Progress {
         store: state.store.clone(),
         id,
@@ -760,17 +776,34 @@ pub(crate) async fn events(
         status: None,
         done: false,
         redact: !user.role.reads_everything(),
+        // Subscribed before the first read, so no news after it is missed.
+        news: hub.subscribe(),
+        fallback_poll: hub.fallback_poll,
+        lifetime: hub.lifetime,
+        deadline: tokio::time::Instant::now() + hub.lifetime,
+        _guard: guard,
     };
     let stream = futures_util::stream::unfold(progress, |mut progress| async move {
         if progress.done {
             return None;
         }
         loop {
-            let batch = progress.next_batch().await;
+            let batch = if tokio::time::Instant::now() < progress.deadline {
+                progress.next_batch().await
+            } else {
+                progress.done = true;
+                let error = Event::Error(ErrorEvent {
+                    error: format!(
+                        "this stream ends after {}; connect again to follow on",
+                        humantime::format_duration(progress.lifetime)
+                    ),
+                });
+                vec![sse(&error, None)]
+            };
             if !batch.is_empty() {
                 return Some((batch, progress));
             }
-            tokio::time::sleep(EVENTS_POLL).await;
+            progress.wait_for_news().await;
         }
     });
     let stream = futures_util::StreamExt::flat_map(stream, |batch| {
@@ -786,6 +819,11 @@ struct Progress {
     status: Option<Status>,
     done: bool,
     redact: bool,
+    news: tokio::sync::broadcast::Receiver<i64>,
+    fallback_poll: Duration,
+    lifetime: Duration,
+    deadline: tokio::time::Instant,
+    _guard: crate::progress::StreamGuard,
 }
 
 /// An SSE event carrying `event`, with the id of the stored event it came from, if any.
@@ -798,6 +836,27 @@ fn sse(event: &Event, id: Option<i64>) -> SseEvent {
 }
 
 impl Progress {
+    /// Waits until this process's worker announces a change of the submission, the fallback
+    /// poll is due (for a worker elsewhere), or the stream's lifetime ends.
+    async fn wait_for_news(&mut self) {
+        use tokio::sync::broadcast::error::RecvError;
+        let due = (tokio::time::Instant::now() + self.fallback_poll).min(self.deadline);
+        let sleep = tokio::time::sleep_until(due);
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                news = self.news.recv() => match news {
+                    Ok(id) if id == self.id => return,
+                    Ok(_) => {}
+                    // Missed news may have been ours: read the store.
+                    Err(RecvError::Lagged(_)) => return,
+                    Err(RecvError::Closed) => return sleep.await,
+                },
+                () = &mut sleep => return,
+            }
+        }
+    }
+
     /// What happened since the last batch; empty when nothing did.
     async fn next_batch(&mut self) -> Vec<SseEvent> {
         // Status first: the worker records every event before it marks the job done, so a

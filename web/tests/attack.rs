@@ -26,6 +26,7 @@ struct Server {
     stop: tokio::sync::watch::Sender<bool>,
     /// An API token of the learner `ada`.
     token: String,
+    store: Arc<dyn store::Store>,
 }
 
 /// The project of these tests: `git-sum`, file `sum.js` in folder `0x01-sum`.
@@ -54,13 +55,14 @@ async fn start(state: impl FnOnce(AppState) -> AppState) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let state = state(AppState::new(store, curriculum));
+    let state = state(AppState::new(store.clone(), curriculum));
     tokio::spawn(web::serve(listener, state, None, stopped));
     Server {
         base,
         _dir: dir,
         stop,
         token: token.expose().to_owned(),
+        store,
     }
 }
 
@@ -626,5 +628,196 @@ async fn signed_pushes_are_rate_limited_and_replays_under_new_ids_refused() {
     let (status, answer) =
         deliver(&client, &server.base, &signed(&secret, "n-9", &body), &body).await;
     assert_eq!(status, 429, "{answer}");
+    let _ = server.stop.send(true);
+}
+
+/// A new user of `role` with an API token; the token.
+async fn user_with_token(server: &Server, name: &str, role: Role) -> String {
+    let user = server.store.add_user(name, role, "unused").await.unwrap();
+    let token = ApiToken::generate();
+    server
+        .store
+        .add_token(user.id, &token.hash(), "test", None)
+        .await
+        .unwrap();
+    token.expose().to_owned()
+}
+
+/// A queued submission of `ada` that no worker will take (none runs in these tests).
+async fn queued_submission(client: &reqwest::Client, server: &Server) -> i64 {
+    let good = archive(&[("sum.js", b"console.log(3)\n".to_vec())]);
+    let answer = client
+        .post(format!("{}/api/submissions?project={PROJECT}", server.base))
+        .bearer_auth(&server.token)
+        .header("content-type", "application/gzip")
+        .body(good)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 202);
+    answer.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn open_stream(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    id: i64,
+) -> reqwest::Response {
+    client
+        .get(format!("{base}/api/submissions/{id}/events"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// CPU time this process used (user and system), from /proc.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    // utime and stime are fields 14 and 15, counted from the pid; clock ticks of 1/100 s.
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    Duration::from_millis(ticks * 10)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_progress_streams_cost_little_cpu() {
+    let _serial = SERIAL.lock().await;
+    let server = start(|mut state| {
+        state.rate_limit = rate(0);
+        state
+    })
+    .await;
+    let client = client_from("127.0.0.9");
+    let id = queued_submission(&client, &server).await;
+    // 300 streams of a submission nobody grades: 38 instructors (who may follow anyone's)
+    // with 8 streams each, the most one user may hold.
+    let mut streams = Vec::new();
+    for i in 0..38 {
+        let token = user_with_token(&server, &format!("prof{i}"), Role::Instructor).await;
+        for _ in 0..8 {
+            if streams.len() == 300 {
+                break;
+            }
+            let stream = open_stream(&client, &server.base, &token, id).await;
+            assert_eq!(stream.status().as_u16(), 200);
+            streams.push(stream);
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (cpu, wall) = (cpu_time(), Instant::now());
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let used = cpu_time() - cpu;
+    let share = used.as_secs_f64() / wall.elapsed().as_secs_f64();
+    eprintln!(
+        "300 idle progress streams: {:.0}% of a core ({used:?} in {:?})",
+        share * 100.0,
+        wall.elapsed()
+    );
+    // Polling 4 times a second, they kept a core busy; waiting for news, they sleep.
+    assert!(share < 0.15, "{:.0}% of a core", share * 100.0);
+    drop(streams);
+    let _ = server.stop.send(true);
+}
+
+/// Reads a stream until it ends or `within` passes; the text read.
+async fn read_for(stream: reqwest::Response, within: Duration) -> String {
+    let mut body = stream;
+    let mut text = String::new();
+    let _ = tokio::time::timeout(within, async {
+        while let Ok(Some(chunk)) = body.chunk().await {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+            if text.contains("event: done") {
+                break;
+            }
+        }
+    })
+    .await;
+    text
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_streams_are_capped_per_user_end_after_their_lifetime_and_hear_news_at_once() {
+    let _serial = SERIAL.lock().await;
+    let mut hub = web::progress::ProgressHub::new(3, Duration::from_secs(2));
+    // No fallback poll within the test: news must come from the announcement.
+    hub.fallback_poll = Duration::from_secs(600);
+    let hub = Arc::new(hub);
+    let server = start(|mut state| {
+        state.rate_limit = rate(0);
+        state.progress = hub.clone();
+        state
+    })
+    .await;
+    let client = client_from("127.0.0.10");
+    let id = queued_submission(&client, &server).await;
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        let stream = open_stream(&client, &server.base, &server.token, id).await;
+        assert_eq!(stream.status().as_u16(), 200);
+        streams.push(stream);
+    }
+    let refused = open_stream(&client, &server.base, &server.token, id).await;
+    assert_eq!(refused.status().as_u16(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    let body: Value = refused.json().await.unwrap();
+    assert!(
+        body["error"].as_str().unwrap().contains("at once"),
+        "{body}"
+    );
+    // Another user has their own streams.
+    let prof = user_with_token(&server, "prof", Role::Instructor).await;
+    let other = open_stream(&client, &server.base, &prof, id).await;
+    assert_eq!(other.status().as_u16(), 200);
+
+    // Each stream ends after its lifetime with an error event, and frees its place.
+    let started = Instant::now();
+    let text = read_for(streams.pop().unwrap(), Duration::from_secs(10)).await;
+    assert!(text.contains("event: error"), "{text}");
+    assert!(text.contains("connect again"), "{text}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(streams);
+    let again = open_stream(&client, &server.base, &server.token, id).await;
+    assert_eq!(again.status().as_u16(), 200);
+
+    // News of a change reaches a waiting stream at once, without waiting for a poll.
+    let job = server
+        .store
+        .claim("test", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
+    server
+        .store
+        .finish(
+            &job,
+            &web::store::Outcome::Failed {
+                error: "test".into(),
+                report: None,
+            },
+        )
+        .await
+        .unwrap();
+    let announced = Instant::now();
+    hub.changed(id);
+    let text = read_for(again, Duration::from_secs(5)).await;
+    assert!(text.contains("event: done"), "{text}");
+    assert!(
+        announced.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        announced.elapsed()
+    );
     let _ = server.stop.send(true);
 }
