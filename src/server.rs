@@ -58,6 +58,10 @@ pub struct ServeArgs {
     /// Submissions accepted per user and minute (0: no limit).
     #[arg(long, default_value_t = 30)]
     rate_limit: u32,
+    /// Answer `GET /metrics` (Prometheus) on the listening address; off by default, since
+    /// anyone who reaches the server could read it.
+    #[arg(long)]
+    metrics: bool,
     /// Progress streams (`/api/submissions/{id}/events`, the live page) one user may hold open.
     #[arg(long, default_value_t = 8)]
     max_streams_per_user: usize,
@@ -182,6 +186,7 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         .map_err(Failure::platform)?;
     let mut state = AppState::new(store.clone(), curriculum.clone());
     state.git = Arc::new(args.git.config());
+    state.metrics = args.metrics;
     state.progress = Arc::new(web::progress::ProgressHub::new(
         args.max_streams_per_user.max(1),
         args.stream_lifetime.max(Duration::from_secs(1)),

@@ -75,6 +75,8 @@ pub struct AppState {
     pub sign_in: Arc<crate::signin::SignInGuard>,
     /// Progress streams: their bounds, and the news of this process's worker.
     pub progress: Arc<crate::progress::ProgressHub>,
+    /// Whether `GET /metrics` answers (off by default: it tells anyone the queue and verdicts).
+    pub metrics: bool,
 }
 
 impl AppState {
@@ -90,6 +92,7 @@ impl AppState {
             git: Arc::new(crate::git::GitConfig::default()),
             sign_in: Arc::new(crate::signin::SignInGuard::default()),
             progress: Arc::new(crate::progress::ProgressHub::default()),
+            metrics: false,
         }
     }
 }
@@ -151,7 +154,7 @@ fn routes(limits: &UploadLimits) -> OpenApiRouter<AppState> {
 async fn unknown_route(uri: Uri) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        format!("no route {}", uri.path()),
+        format!("no route {}", echo(uri.path())),
         "GET /api/openapi.json lists every route",
     )
 }
@@ -159,7 +162,7 @@ async fn unknown_route(uri: Uri) -> ApiError {
 async fn wrong_method(method: Method, uri: Uri) -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        format!("{} does not take {method}", uri.path()),
+        format!("{} does not take {method}", echo(uri.path())),
         "GET /api/openapi.json lists the methods of every route",
     )
 }
@@ -178,14 +181,23 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError
     }))
 }
 
-/// Prometheus metrics: queue depth, grading time histogram, verdict counts.
+/// Prometheus metrics: queue depth, grading time histogram, verdict counts. Only when the
+/// operator asked for them (`checker serve --metrics`).
 #[utoipa::path(get, path = "/metrics", tag = "server", security(()),
     responses(
         (status = 200, description = "Prometheus text format", body = String,
             content_type = "text/plain"),
+        (status = 404, description = "metrics are off on this server", body = ErrorBody),
         (status = 503, description = "the database does not answer", body = ErrorBody),
     ))]
 async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
+    if !state.metrics {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "metrics are off on this server",
+            "the operator turns them on with `checker serve --metrics`",
+        ));
+    }
     let stats = state.store.stats().await?;
     let text = crate::metrics::render(&stats);
     Ok((
@@ -396,11 +408,23 @@ pub(crate) fn known_project<'a>(state: &'a AppState, id: &str) -> Result<&'a Pro
     state.curriculum.get(id).ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
-            format!("no project `{id}` on this server"),
+            format!("no project `{}` on this server", echo(id)),
             format!("known projects: {}", state.curriculum.ids()),
         )
     })
 }
+
+/// At most [`ECHO_CHARS`] characters of what a caller sent, for an error message: an answer
+/// never carries a large input back.
+pub(crate) fn echo(text: &str) -> String {
+    match text.char_indices().nth(ECHO_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// See [`echo`].
+const ECHO_CHARS: usize = 80;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

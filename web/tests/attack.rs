@@ -821,3 +821,46 @@ async fn progress_streams_are_capped_per_user_end_after_their_lifetime_and_hear_
     );
     let _ = server.stop.send(true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huge_project_name_is_not_echoed_and_metrics_are_off_unless_asked() {
+    let _serial = SERIAL.lock().await;
+    let server = start(|mut state| {
+        state.rate_limit = rate(0);
+        state
+    })
+    .await;
+    let client = client_from("127.0.0.11");
+    let huge = "p".repeat(4 * 1024 * 1024);
+    let form = reqwest::multipart::Form::new().text("project", huge).part(
+        "archive",
+        reqwest::multipart::Part::bytes(archive(&[("sum.js", b"1".to_vec())])),
+    );
+    let answer = client
+        .post(format!("{}/api/submissions", server.base))
+        .bearer_auth(&server.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 404);
+    let body = answer.bytes().await.unwrap();
+    assert!(
+        body.len() < 2048,
+        "a 4 MiB name came back in {} bytes",
+        body.len()
+    );
+
+    let metrics = client
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metrics.status().as_u16(), 404);
+    let body: Value = metrics.json().await.unwrap();
+    assert!(
+        body["hint"].as_str().unwrap().contains("--metrics"),
+        "{body}"
+    );
+    let _ = server.stop.send(true);
+}

@@ -124,6 +124,7 @@ async fn world() -> World {
     assert!(finished);
 
     let mut state = AppState::new(store, curriculum);
+    state.metrics = true;
     state.git = Arc::new(GitConfig {
         allow_hosts: vec!["example.org".into()],
         ..GitConfig::default()
