@@ -184,6 +184,21 @@ pub struct NewSubmission {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
+/// An API token as the store keeps it: never the token itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Row id, by which the token is revoked.
+    pub id: i64,
+    /// SHA-256 of the token.
+    pub token_hash: String,
+    /// What it is for (`login`, or the name given to `checker token create`).
+    pub label: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds; None: it does not expire.
+    pub expires_at: Option<i64>,
+}
+
 /// The answer of [`Store::take_submission_slot`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slot {
@@ -385,6 +400,12 @@ pub trait Store: Send + Sync + 'static {
         &self,
         token_hash: &str,
     ) -> Result<Option<(User, Option<i64>)>, StoreError>;
+
+    /// A user's API tokens (their hashes only), oldest first.
+    async fn tokens(&self, user_id: i64) -> Result<Vec<TokenRecord>, StoreError>;
+
+    /// Deletes token `id` of `user_id`; false when the user has no such token.
+    async fn revoke_token(&self, user_id: i64, id: i64) -> Result<bool, StoreError>;
 
     /// Stores a queued submission and its files in one transaction; returns its id.
     async fn add_submission(&self, submission: &NewSubmission) -> Result<i64, StoreError>;

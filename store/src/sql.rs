@@ -14,7 +14,7 @@ use crate::dialect::{Dialect, Pools};
 use crate::{
     DbUrl, GRADING_BUCKETS_MS, GradingEvent, Job, NewSubmission, Outcome, ProjectVersion,
     ResultRecord, Role, ScoreRecord, Slot, Stats, Status, Store, StoreError, SubmissionRecord,
-    User, millis, now_ms, random_hex,
+    TokenRecord, User, millis, now_ms, random_hex,
 };
 
 /// The store on a database of dialect `D`.
@@ -261,6 +261,36 @@ where
         .execute(&self.writer)
         .await?;
         Ok(())
+    }
+
+    async fn tokens(&self, user_id: i64) -> Result<Vec<TokenRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, token_hash, label, created_at, expires_at
+            FROM api_tokens WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(TokenRecord {
+                    id: row.try_get("id")?,
+                    token_hash: row.try_get("token_hash")?,
+                    label: row.try_get("label")?,
+                    created_at: row.try_get("created_at")?,
+                    expires_at: row.try_get("expires_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn revoke_token(&self, user_id: i64, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(D::rows_affected(&done) == 1)
     }
 
     async fn user_by_token(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::extract::{DefaultBodyLimit, Extension, FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -26,7 +26,7 @@ use wire::{
     LoginResponse, Score, StatusEvent, Submission, SubmissionCreated, TaskEvent,
 };
 
-use crate::auth::{ApiToken, AuthUser};
+use crate::auth::{ApiToken, AuthUser, CurrentToken};
 use crate::curriculum::Curriculum;
 use crate::error::ApiError;
 use crate::extract::{Json, Path, Query};
@@ -140,6 +140,9 @@ fn routes(limits: &UploadLimits) -> OpenApiRouter<AppState> {
         .routes(routes!(metrics))
         .routes(routes!(login))
         .routes(routes!(me))
+        .routes(routes!(my_tokens))
+        .routes(routes!(revoke_token))
+        .routes(routes!(revoke_current_token))
         .routes(routes!(my_scores))
         .routes(routes!(all_scores))
         .routes(routes!(projects))
@@ -281,6 +284,72 @@ fn wire_user(user: &User) -> wire::User {
     ))]
 async fn me(AuthUser(user): AuthUser) -> Json<wire::User> {
     Json(wire_user(&user))
+}
+
+/// The signed-in user's API tokens (never the tokens themselves), oldest first.
+#[utoipa::path(get, path = "/api/me/tokens", tag = "users",
+    responses(
+        (status = 200, description = "the tokens", body = Vec<wire::Token>),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+    ))]
+async fn my_tokens(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Extension(CurrentToken(current)): Extension<CurrentToken>,
+) -> Result<Json<Vec<wire::Token>>, ApiError> {
+    let tokens = state.store.tokens(user.id).await?;
+    Ok(Json(
+        tokens
+            .into_iter()
+            .map(|t| wire::Token {
+                current: t.token_hash == current,
+                id: t.id,
+                label: t.label,
+                created_at: t.created_at,
+                expires_at: t.expires_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Revoke one of the signed-in user's API tokens: it stops working at once.
+#[utoipa::path(delete, path = "/api/me/tokens/{id}", tag = "users",
+    params(("id" = i64, Path, description = "the token's id (from GET /api/me/tokens)")),
+    responses(
+        (status = 204, description = "revoked"),
+        (status = 400, description = "the id is not a number", body = ErrorBody),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+        (status = 404, description = "no such token of yours", body = ErrorBody),
+    ))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    if !state.store.revoke_token(user.id, id).await? {
+        return Err(ApiError::not_found(format!("you have no token {id}")));
+    }
+    tracing::info!(user = %user.name, token = id, "token revoked");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revoke the token this request is made with (what `checker login` does to the token it
+/// replaces, and `checker logout`-like clean-ups).
+#[utoipa::path(delete, path = "/api/me/tokens/current", tag = "users",
+    responses(
+        (status = 204, description = "revoked"),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+    ))]
+async fn revoke_current_token(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Extension(CurrentToken(current)): Extension<CurrentToken>,
+) -> Result<StatusCode, ApiError> {
+    let tokens = state.store.tokens(user.id).await?;
+    if let Some(token) = tokens.iter().find(|t| t.token_hash == current) {
+        state.store.revoke_token(user.id, token.id).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The signed-in user's best and latest score per project.

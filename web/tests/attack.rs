@@ -864,3 +864,81 @@ async fn a_huge_project_name_is_not_echoed_and_metrics_are_off_unless_asked() {
     );
     let _ = server.stop.send(true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_token_stops_working_at_once_and_only_its_owner_revokes_it() {
+    let _serial = SERIAL.lock().await;
+    let server = start(|state| state).await;
+    let client = client_from("127.0.0.12");
+    let get = |token: String, path: &'static str| {
+        let (client, base) = (client.clone(), server.base.clone());
+        async move {
+            let answer = client
+                .get(format!("{base}{path}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            (
+                answer.status().as_u16(),
+                answer.json::<Value>().await.unwrap(),
+            )
+        }
+    };
+    // A second token from a sign-in: both are listed, the one in use marked.
+    let login: Value = client
+        .post(format!("{}/api/login", server.base))
+        .json(&json!({ "name": "ada", "password": "right horse" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let second = login["token"].as_str().unwrap().to_owned();
+    let (status, tokens) = get(second.clone(), "/api/me/tokens").await;
+    assert_eq!(status, 200);
+    let tokens = tokens.as_array().unwrap().clone();
+    assert_eq!(tokens.len(), 2, "{tokens:?}");
+    assert_eq!(tokens[0]["label"], "test");
+    assert_eq!(
+        (
+            tokens[0]["current"].as_bool(),
+            tokens[1]["current"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
+    assert!(!tokens.iter().any(|t| t.to_string().contains(&second)));
+    let first_id = tokens[0]["id"].as_i64().unwrap();
+
+    // Another user cannot revoke it (nor learn it exists).
+    let eve = user_with_token(&server, "eve", Role::Learner).await;
+    let delete = |token: String, path: String| {
+        let (client, base) = (client.clone(), server.base.clone());
+        async move {
+            client
+                .delete(format!("{base}{path}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(delete(eve, format!("/api/me/tokens/{first_id}")).await, 404);
+    assert_eq!(get(server.token.clone(), "/api/me").await.0, 200);
+    // Revoked by its owner: refused from the next request on.
+    assert_eq!(
+        delete(second.clone(), format!("/api/me/tokens/{first_id}")).await,
+        204
+    );
+    assert_eq!(get(server.token.clone(), "/api/me").await.0, 401);
+    // A token revokes itself.
+    assert_eq!(
+        delete(second.clone(), "/api/me/tokens/current".into()).await,
+        204
+    );
+    assert_eq!(get(second, "/api/me").await.0, 401);
+    let _ = server.stop.send(true);
+}

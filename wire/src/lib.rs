@@ -59,6 +59,22 @@ impl std::fmt::Debug for LoginRequest {
     }
 }
 
+/// One of the signed-in user's API tokens (`GET /api/me/tokens`); the token itself is never
+/// shown again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Token {
+    /// Its id, for `DELETE /api/me/tokens/{id}`.
+    pub id: i64,
+    /// What it is for: `login` for `checker login`, else the name it was created with.
+    pub label: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds; null: it does not expire.
+    pub expires_at: Option<i64>,
+    /// Whether this request was made with it.
+    pub current: bool,
+}
+
 /// The answer to `POST /api/login`: a new API token.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LoginResponse {

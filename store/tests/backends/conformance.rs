@@ -168,6 +168,31 @@ async fn submissions_keep_their_files_and_projects_their_versions() {
 }
 
 #[tokio::test]
+async fn tokens_are_listed_and_revoked_by_their_owner_only() {
+    on_both_backends("tokens", |store| async move {
+        let ada = store.add_user("ada", Role::Learner, "h").await.unwrap();
+        let bob = store.add_user("bob", Role::Learner, "h").await.unwrap();
+        store
+            .add_token(ada.id, "h1", "login", Some(5))
+            .await
+            .unwrap();
+        store.add_token(ada.id, "h2", "ci", None).await.unwrap();
+        let tokens = store.tokens(ada.id).await.unwrap();
+        let labels: Vec<(&str, &str, Option<i64>)> = tokens
+            .iter()
+            .map(|t| (t.token_hash.as_str(), t.label.as_str(), t.expires_at))
+            .collect();
+        assert_eq!(labels, [("h1", "login", Some(5)), ("h2", "ci", None)]);
+        assert!(!store.revoke_token(bob.id, tokens[0].id).await.unwrap());
+        assert!(store.revoke_token(ada.id, tokens[0].id).await.unwrap());
+        assert!(store.user_by_token("h1").await.unwrap().is_none());
+        assert!(store.user_by_token("h2").await.unwrap().is_some());
+        assert_eq!(store.tokens(ada.id).await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn concurrent_callers_get_exactly_the_limit_of_submission_slots() {
     on_both_backends("slots", |store| async move {
         let ada = store.add_user("ada", Role::Learner, "h").await.unwrap();
