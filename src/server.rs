@@ -91,6 +91,10 @@ pub struct GitOptions {
     /// Bytes one fetch may bring (a shallow fetch of one commit).
     #[arg(long, default_value_t = 100 * 1024 * 1024)]
     git_max_bytes: u64,
+    /// Take git submissions (`checker submit --git URL`) only from repositories linked to the
+    /// submitting learner (`checker repo link`).
+    #[arg(long)]
+    git_linked_only: bool,
     /// Fetches of learners' repositories running at once; more wait up to 10 s, then get 503.
     #[arg(long, default_value_t = web::git::DEFAULT_FETCHES)]
     git_max_fetches: usize,
@@ -151,6 +155,7 @@ impl GitOptions {
                 callback.backoff = self.git_callback_backoff;
                 callback
             }),
+            linked_only: self.git_linked_only,
             fetches: Arc::new(tokio::sync::Semaphore::new(self.git_max_fetches.max(1))),
         }
     }

@@ -530,6 +530,7 @@ struct UploadForm {
             headers(("Location" = String, description = "the submission's URL"))),
         (status = 400, description = "not a safe .tar.gz, no project, none of the project's files, a malformed query or JSON body, a bad git URL", body = ErrorBody),
         (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+        (status = 403, description = "a git repository not linked to the learner, on a server that grades only linked ones", body = ErrorBody),
         (status = 404, description = "no such project", body = ErrorBody),
         (status = 413, description = "over a size or file-count limit", body = ErrorBody),
         (status = 415, description = "neither application/gzip, multipart/form-data nor application/json", body = ErrorBody),

@@ -942,3 +942,42 @@ async fn a_revoked_token_stops_working_at_once_and_only_its_owner_revokes_it() {
     assert_eq!(get(second, "/api/me").await.0, 401);
     let _ = server.stop.send(true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_grades_only_linked_repositories_refuses_anyone_elses() {
+    if !git_ready() {
+        return;
+    }
+    let _serial = SERIAL.lock().await;
+    let repo = repo(1);
+    let server = start(|state| {
+        let mut state = with_git(state, 0);
+        let mut git = (*state.git).clone();
+        git.linked_only = true;
+        state.git = Arc::new(git);
+        state
+    })
+    .await;
+    let client = client_from("127.0.0.13");
+    let submit = |token: String| {
+        let (client, base, url) = (client.clone(), server.base.clone(), repo.url.clone());
+        async move {
+            client
+                .post(format!("{base}/api/submissions"))
+                .bearer_auth(token)
+                .json(&json!({ "project": PROJECT, "git": { "url": url, "rev": "main" } }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(submit(server.token.clone()).await, 403);
+    link(&client, &server, &repo.url).await;
+    assert_eq!(submit(server.token.clone()).await, 202);
+    // Ada's repository is not Eve's to submit.
+    let eve = user_with_token(&server, "eve", Role::Learner).await;
+    assert_eq!(submit(eve).await, 403);
+    let _ = server.stop.send(true);
+}

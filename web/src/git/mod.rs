@@ -54,6 +54,9 @@ pub struct GitConfig {
     pub max_delivery_age: Duration,
     /// Where results are reported back per commit; None: they are not.
     pub callback: Option<callback::CallbackConfig>,
+    /// Git submissions (`POST /api/submissions` with a URL) only from repositories linked to
+    /// the submitting learner, so nobody submits another learner's repository as their own.
+    pub linked_only: bool,
     /// Fetches running at once (each is a `git` process and up to `limits.max_bytes` on
     /// disk); more wait a little, then get 503 with `Retry-After`.
     pub fetches: Arc<Semaphore>,
@@ -73,6 +76,7 @@ impl Default for GitConfig {
             webhook_secret: None,
             max_delivery_age: Duration::from_secs(24 * 3600),
             callback: None,
+            linked_only: false,
             fetches: Arc::new(Semaphore::new(DEFAULT_FETCHES)),
         }
     }
@@ -163,6 +167,15 @@ pub(crate) async fn submit_json(
     let url = GitUrl::parse(&asked.git.url, &state.git.allow_hosts).map_err(url_refused)?;
     let rev = asked.git.rev.unwrap_or_else(|| "HEAD".into());
     url::check_rev(&rev).map_err(url_refused)?;
+    if state.git.linked_only {
+        let link = state.store.git().repo_link(&url.key()).await?;
+        if link.is_none_or(|link| link.user_id != user.id) {
+            return Err(ApiError::forbidden(
+                format!("{url} is not linked to your account"),
+                "this server grades only your own repositories: link it first with                  `checker repo link URL`",
+            ));
+        }
+    }
     tracing::info!(user = %user.name, project = %project.id, %url, %rev, "fetching");
     let fetched = fetch_bounded(state, &url, &rev).await?;
     let queued = queue_commit(state, user.id, project, &fetched, &url, &rev).await?;
