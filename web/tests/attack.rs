@@ -981,3 +981,53 @@ async fn a_server_that_grades_only_linked_repositories_refuses_anyone_elses() {
     assert_eq!(submit(eve).await, 403);
     let _ = server.stop.send(true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_https_the_sign_in_form_believes_only_a_host_only_csrf_cookie() {
+    let _serial = SERIAL.lock().await;
+    let server = start(|state| state).await;
+    let client = reqwest::Client::builder()
+        .local_address("127.0.0.14".parse::<std::net::IpAddr>().ok())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let post = |cookie: String, csrf: String| {
+        let (client, base) = (client.clone(), server.base.clone());
+        async move {
+            client
+                .post(format!("{base}/login"))
+                .header("x-forwarded-proto", "https")
+                .header("cookie", cookie)
+                .form(&[
+                    ("name", "ada"),
+                    ("password", "right horse"),
+                    ("csrf", &csrf),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // A token planted in the plain cookie (from a sibling subdomain or over plain HTTP) and
+    // echoed in a forged form is not believed.
+    assert_eq!(
+        post("checker_login_csrf=abc".into(), "abc".into()).await,
+        403
+    );
+    // The form's own, set by this host over HTTPS as a __Host- cookie, is.
+    let page = client
+        .get(format!("{}/login", server.base))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    let set = page.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(set.starts_with("__Host-checker_login_csrf="), "{set}");
+    assert!(set.contains("Secure") && set.contains("Path=/"), "{set}");
+    let pair = set.split(';').next().unwrap().to_owned();
+    let token = pair.split_once('=').unwrap().1.to_owned();
+    assert_eq!(post(pair, token).await, 303);
+    let _ = server.stop.send(true);
+}
