@@ -173,10 +173,15 @@ pub async fn link_repo(server: Option<&str>, url: &str) -> Result<(), ClientErro
          payload URL:  {}/api/hooks/git\n  \
          content type: application/json\n  \
          secret:       {}\n\
-         (GitLab: put the secret in the webhook's \"Secret token\".)",
+         (GitLab: put the secret in the webhook's \"Secret token\".){}",
         linked.url,
         client.server(),
         linked.webhook_secret,
+        if linked.confirmed {
+            ""
+        } else {
+            "\nThe link is pending until the webhook's first delivery (its ping) arrives."
+        },
     );
     Ok(())
 }

@@ -174,6 +174,9 @@ pub struct LinkedRepo {
     pub url: String,
     /// The secret of its webhook.
     pub webhook_secret: String,
+    /// Whether a delivery signed with the secret confirmed the link.
+    #[serde(default)]
+    pub confirmed: bool,
 }
 
 /// What one server-sent event of `GET /api/submissions/{id}/events` says.

@@ -1031,3 +1031,69 @@ async fn over_https_the_sign_in_form_believes_only_a_host_only_csrf_cookie() {
     assert_eq!(post(pair, token).await, 303);
     let _ = server.stop.send(true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_squatted_link_passes_to_whoever_proves_the_repository_theirs() {
+    if !git_ready() {
+        return;
+    }
+    let _serial = SERIAL.lock().await;
+    let repo = repo(1);
+    let server = start(|state| with_git(state, 0)).await;
+    let client = client_from("127.0.0.15");
+    let eve = user_with_token(&server, "eve", Role::Learner).await;
+    let link_as = |token: String| {
+        let (client, base, url) = (client.clone(), server.base.clone(), repo.url.clone());
+        async move {
+            let answer = client
+                .post(format!("{base}/api/me/repos"))
+                .bearer_auth(token)
+                .json(&json!({ "url": url }))
+                .send()
+                .await
+                .unwrap();
+            (
+                answer.status().as_u16(),
+                answer.json::<Value>().await.unwrap(),
+            )
+        }
+    };
+    // Eve links Ada's repository first: she gets a secret, but cannot set the repository's
+    // webhook, so the link stays pending.
+    let (status, squatted) = link_as(eve.clone()).await;
+    assert_eq!(status, 201, "{squatted}");
+    assert_eq!(squatted["confirmed"], false);
+    // Ada links it too: the pending link passes to her, with a new secret.
+    let (status, mine) = link_as(server.token.clone()).await;
+    assert_eq!(status, 201, "{mine}");
+    assert_ne!(mine["webhook_secret"], squatted["webhook_secret"]);
+    // Eve's old secret no longer signs anything for it.
+    let body = github_push(&repo.url, &repo.commits[0], now_secs());
+    let eve_secret = squatted["webhook_secret"].as_str().unwrap();
+    let (status, _) = deliver(
+        &client,
+        &server.base,
+        &signed(eve_secret, "e-1", &body),
+        &body,
+    )
+    .await;
+    assert_eq!(status, 401);
+    // Ada's webhook pings with her secret: confirmed, and Eve cannot take it back.
+    let ping = json!({ "zen": "hi", "repository": { "clone_url": repo.url } })
+        .to_string()
+        .into_bytes();
+    let secret = mine["webhook_secret"].as_str().unwrap();
+    let headers = vec![
+        ("x-github-event", "ping".to_owned()),
+        (
+            "x-hub-signature-256",
+            WebhookSecret::new(secret).sign(&ping),
+        ),
+    ];
+    assert_eq!(deliver(&client, &server.base, &headers, &ping).await.0, 200);
+    let (status, refused) = link_as(eve).await;
+    assert_eq!(status, 409, "{refused}");
+    let (status, again) = link_as(server.token.clone()).await;
+    assert_eq!((status, &again["confirmed"]), (201, &json!(true)));
+    let _ = server.stop.send(true);
+}

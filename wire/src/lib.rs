@@ -336,6 +336,10 @@ pub struct RepoLinked {
     pub webhook_url: String,
     /// The secret that signs the webhook's deliveries.
     pub webhook_secret: String,
+    /// Whether a delivery signed with this secret arrived (a ping will do): until then the link
+    /// is pending and another learner may link the repository instead.
+    #[serde(default)]
+    pub confirmed: bool,
 }
 
 impl std::fmt::Debug for RepoLinked {
@@ -363,6 +367,10 @@ pub struct RepoLink {
     pub webhook_url: String,
     /// The secret that signs the webhook's deliveries.
     pub webhook_secret: String,
+    /// Whether a delivery signed with this secret arrived (a ping will do): until then the link
+    /// is pending and another learner may link the repository instead.
+    #[serde(default)]
+    pub confirmed: bool,
 }
 
 impl std::fmt::Debug for RepoLink {

@@ -604,6 +604,35 @@ async fn git_sources_links_deliveries_and_callbacks() {
             .unwrap();
         assert_eq!((again.id, again.webhook_secret.as_str()), (link.id, "s1"));
         assert_eq!(again.url, "https://example.test/ada/p");
+        assert!(!again.confirmed);
+        // Unconfirmed, the link passes to whoever links the repository next, with their secret.
+        let taken = git
+            .link_repo(
+                bob.id,
+                "https://example.test/ada/p",
+                "example.test/ada/p",
+                "s3",
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (taken.id, taken.user_id, taken.webhook_secret.as_str()),
+            (link.id, bob.id, "s3")
+        );
+        let back = git
+            .link_repo(
+                ada.id,
+                "https://example.test/ada/p",
+                "example.test/ada/p",
+                "s1",
+            )
+            .await
+            .unwrap();
+        assert_eq!((back.user_id, back.webhook_secret.as_str()), (ada.id, "s1"));
+        // Confirmed, it is the learner's for good.
+        git.confirm_link(back.id, 7).await.unwrap();
+        let again = git.repo_link("example.test/ada/p").await.unwrap().unwrap();
+        assert!(again.confirmed);
         assert!(matches!(
             git.link_repo(
                 bob.id,

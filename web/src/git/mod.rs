@@ -283,14 +283,16 @@ pub(crate) async fn git_source(
 const WEBHOOK_PATH: &str = "/api/hooks/git";
 
 /// Link a repository to the signed-in learner, so its pushes are graded as theirs. One
-/// repository belongs to one account.
+/// repository belongs to one account. The link is pending until a delivery signed with its
+/// secret arrives (set the webhook up; its ping will do): until then another learner may link
+/// the repository instead, so nobody can hold a repository they cannot set webhooks on.
 #[utoipa::path(post, path = "/api/me/repos", tag = "git",
     request_body = LinkRequest,
     responses(
         (status = 201, description = "linked; set up the webhook with this secret", body = RepoLinked),
         (status = 400, description = "not a repository URL, or not on an allowed host", body = ErrorBody),
         (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
-        (status = 409, description = "linked to another account", body = ErrorBody),
+        (status = 409, description = "linked to another account, and confirmed", body = ErrorBody),
         (status = 415, description = "the body is not sent as application/json", body = ErrorBody),
         (status = 422, description = "the JSON lacks a url", body = ErrorBody),
     ))]
@@ -308,6 +310,7 @@ async fn link_repo(
             key: url.key(),
             webhook_url: WEBHOOK_PATH.into(),
             webhook_secret: linked.webhook_secret,
+            confirmed: linked.confirmed,
         }),
     ))
 }
@@ -335,7 +338,8 @@ pub(crate) async fn link_for(
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 format!("{url} is linked to another account"),
-                "a repository is graded as one learner's; ask an operator if it is yours",
+                "a repository is graded as one learner's once a delivery signed with its \
+                 secret confirmed the link; ask an operator if it is yours",
             ));
         }
         Err(e) => return Err(e.into()),
@@ -364,6 +368,7 @@ async fn list_repos(
                 created_at: l.created_at,
                 webhook_url: WEBHOOK_PATH.into(),
                 webhook_secret: l.webhook_secret,
+                confirmed: l.confirmed,
             })
             .collect(),
     ))
@@ -374,7 +379,8 @@ async fn list_repos(
 ///
 /// A delivery is believed when it is signed with the secret of the repository it names (made
 /// when the learner linked it), or with the operator's secret (for a school's organisation-wide
-/// hook, whose secret learners never see). A learner's secret signs only their own repository.
+/// hook, whose secret learners never see). A learner's secret signs only their own repository,
+/// and its first delivery (a ping too) confirms their link.
 #[utoipa::path(post, path = "/api/hooks/git", tag = "git", security(()),
     request_body(description = "GitHub's or GitLab's push (or ping) payload, signed in \
         X-Hub-Signature-256 or X-Gitlab-Token", content = Object),
@@ -425,7 +431,15 @@ async fn push_hook(
         .as_ref()
         .map(|secret| webhook::verify(secret, &headers, &body));
     match (by_link, by_operator) {
-        (Some(Ok(())), _) | (_, Some(Ok(()))) => {}
+        (Some(Ok(())), _) => {
+            // Signed with the link's own secret: whoever linked it can set the repository's
+            // webhook, which proves the repository theirs.
+            if let Some(link) = link.as_ref().filter(|link| !link.confirmed) {
+                state.store.git().confirm_link(link.id, now_ms()).await?;
+                tracing::info!(link = link.id, "repository link confirmed");
+            }
+        }
+        (_, Some(Ok(()))) => {}
         (Some(Err(error)), _) | (None, Some(Err(error))) => return Err(refused(error)),
         (None, None) => return Err(refused(webhook::SignatureError::Mismatch)),
     }

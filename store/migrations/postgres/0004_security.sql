@@ -8,3 +8,9 @@ CREATE TABLE submission_slots (
     taken_at BIGINT NOT NULL
 );
 CREATE INDEX submission_slots_user ON submission_slots (user_id, taken_at);
+
+-- A link is confirmed by the first delivery signed with its own secret (only someone who can
+-- set the repository's webhook can send one); until then another learner may link the
+-- repository instead. Links made before confirmation existed count as confirmed.
+ALTER TABLE repo_links ADD COLUMN confirmed_at BIGINT;
+UPDATE repo_links SET confirmed_at = created_at;
