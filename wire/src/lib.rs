@@ -590,6 +590,7 @@ mod tests {
             key: "example.org/r".into(),
             webhook_url: "/api/hooks/git".into(),
             webhook_secret: "s3cret".into(),
+            confirmed: false,
         };
         assert!(!format!("{linked:?}").contains("s3cret"));
     }

@@ -206,7 +206,7 @@ async fn subject(
                 .user_by_name(name)
                 .await?
                 .ok_or_else(|| {
-                    PageError::NotFound(format!("No user `{}`.", crate::api::echo(&name)))
+                    PageError::NotFound(format!("No user `{}`.", crate::api::echo(name)))
                 })
         }
         _ => Ok(viewer.user.clone()),
