@@ -50,6 +50,28 @@ pub enum TokenCommand {
         #[command(flatten)]
         db: DbArg,
     },
+    /// List your API tokens on the server you signed in to (ids, labels, dates; never the
+    /// tokens themselves).
+    #[command(after_help = "Examples:
+  checker token list
+  checker token list --json --server https://checker.example.org")]
+    List {
+        #[command(flatten)]
+        server: ServerArg,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke one of your API tokens by its id (from `checker token list`): it stops working
+    /// at once.
+    #[command(after_help = "Examples:
+  checker token revoke 12")]
+    Revoke {
+        /// The token's id.
+        id: i64,
+        #[command(flatten)]
+        server: ServerArg,
+    },
 }
 
 #[derive(Args)]
@@ -108,14 +130,25 @@ pub async fn user(command: UserCommand) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Issues an API token and prints it, once.
+/// Issues an API token and prints it, once (on the server's database); lists or revokes the
+/// signed-in user's tokens (through the server).
 pub async fn token(command: TokenCommand) -> Result<ExitCode, Failure> {
-    let TokenCommand::Create {
-        name,
-        expires,
-        label,
-        db,
-    } = command;
+    let (name, expires, label, db) = match command {
+        TokenCommand::Create {
+            name,
+            expires,
+            label,
+            db,
+        } => (name, expires, label, db),
+        TokenCommand::List { server, json } => {
+            client::tokens(server.server.as_deref(), json).await?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        TokenCommand::Revoke { id, server } => {
+            client::revoke_token(server.server.as_deref(), id).await?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     let lifetime = match expires.as_str() {
         "never" => None,
         text => Some(parse_duration(text).map_err(Failure::bad)?),

@@ -58,6 +58,16 @@ pub struct ServeArgs {
     /// Submissions accepted per user and minute (0: no limit).
     #[arg(long, default_value_t = 30)]
     rate_limit: u32,
+    /// Answer `GET /metrics` (Prometheus) on the listening address; off by default, since
+    /// anyone who reaches the server could read it.
+    #[arg(long)]
+    metrics: bool,
+    /// Progress streams (`/api/submissions/{id}/events`, the live page) one user may hold open.
+    #[arg(long, default_value_t = 8)]
+    max_streams_per_user: usize,
+    /// How long one progress stream lives before it ends (the client connects again).
+    #[arg(long, default_value = "30m", value_parser = parse_duration)]
+    stream_lifetime: Duration,
     #[command(flatten)]
     worker: WorkerOptions,
     #[command(flatten)]
@@ -81,6 +91,13 @@ pub struct GitOptions {
     /// Bytes one fetch may bring (a shallow fetch of one commit).
     #[arg(long, default_value_t = 100 * 1024 * 1024)]
     git_max_bytes: u64,
+    /// Take git submissions (`checker submit --git URL`) only from repositories linked to the
+    /// submitting learner (`checker repo link`).
+    #[arg(long)]
+    git_linked_only: bool,
+    /// Fetches of learners' repositories running at once; more wait up to 10 s, then get 503.
+    #[arg(long, default_value_t = web::git::DEFAULT_FETCHES)]
+    git_max_fetches: usize,
     /// The operator's secret for push webhooks (`POST /api/hooks/git`) set up school-wide, e.g.
     /// on a GitHub organisation; each linked repository also gets its own secret (printed by
     /// `checker repo link`). It also signs result callbacks.
@@ -138,6 +155,8 @@ impl GitOptions {
                 callback.backoff = self.git_callback_backoff;
                 callback
             }),
+            linked_only: self.git_linked_only,
+            fetches: Arc::new(tokio::sync::Semaphore::new(self.git_max_fetches.max(1))),
         }
     }
 }
@@ -172,6 +191,11 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         .map_err(Failure::platform)?;
     let mut state = AppState::new(store.clone(), curriculum.clone());
     state.git = Arc::new(args.git.config());
+    state.metrics = args.metrics;
+    state.progress = Arc::new(web::progress::ProgressHub::new(
+        args.max_streams_per_user.max(1),
+        args.stream_lifetime.max(Duration::from_secs(1)),
+    ));
     state.rate_limit = RateLimit {
         submissions: args.rate_limit,
         window: Duration::from_secs(60),

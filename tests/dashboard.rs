@@ -113,7 +113,11 @@ fn sessions_cookies_csrf_and_who_sees_what() {
         "POST",
         base,
         "/login",
-        &[("Cookie", &login_cookie), ("X-Forwarded-Proto", "https")],
+        // Over HTTPS the form's token is in a `__Host-` cookie, which only this host can set.
+        &[
+            ("Cookie", &format!("__Host-{login_cookie}")),
+            ("X-Forwarded-Proto", "https"),
+        ],
         Some(&body),
     );
     assert!(

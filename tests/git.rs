@@ -324,6 +324,17 @@ fn signed_pushes_are_graded_per_folder_and_replays_refused() {
     assert_eq!(ada_secret.len(), 48);
     // Linking again keeps the secret the webhook was set up with.
     assert_eq!(secret_of(&link(&ada, &url)), ada_secret);
+    // Ada's webhook pings, signed with her secret: that confirms the link, and from then on
+    // nobody else can take the repository.
+    let ping = json!({ "zen": "hi", "repository": { "clone_url": url } })
+        .to_string()
+        .into_bytes();
+    let pinged = vec![
+        ("X-GitHub-Event", "ping".to_owned()),
+        ("X-Hub-Signature-256", github_signature(&ada_secret, &ping)),
+    ];
+    let (status, answer) = deliver(base, &pinged, &ping);
+    assert_eq!(status, 200, "{answer}");
     let output = link(&eve, &format!("{url}/"));
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     assert!(text(&output.stderr).contains("another account"));
@@ -406,7 +417,8 @@ fn signed_pushes_are_graded_per_folder_and_replays_refused() {
     let only_sum = json!([{ "added": [], "modified": ["0x01-sum/sum.js"], "removed": [] }]);
     let gitlab_body = json!({
         "object_kind": "push",
-        "ref": "refs/heads/main",
+        // Another ref: the same ref at the same commit again would be a replay.
+        "ref": "refs/heads/gitlab",
         "after": second,
         "project": { "git_http_url": url },
         "commits": only_sum,
@@ -828,6 +840,19 @@ fn git_sources_links_deliveries_and_callbacks_on_postgresql() {
         &json!({ "url": format!("{url}/") }),
     );
     assert_eq!(reply.status, 201, "linking one's own again is fine");
+    let secret = reply.json()["webhook_secret"].as_str().unwrap().to_owned();
+    let ping = json!({ "zen": "hi", "repository": { "clone_url": url } })
+        .to_string()
+        .into_bytes();
+    let pinged = vec![
+        ("X-GitHub-Event", "ping".to_owned()),
+        ("X-Hub-Signature-256", github_signature(&secret, &ping)),
+    ];
+    assert_eq!(
+        deliver(base, &pinged, &ping).0,
+        200,
+        "the ping confirms the link"
+    );
     let reply = post_json(base, "/api/me/repos", &eve, &json!({ "url": url }));
     assert_eq!(reply.status, 409, "{}", text(&reply.body));
 

@@ -106,6 +106,17 @@ pub fn unpack_tar_gz(
     bytes: &[u8],
     limits: &UploadLimits,
 ) -> Result<BTreeMap<String, LearnerFile>, UploadError> {
+    unpack_tar_gz_only(bytes, limits, |_| true).map(|(files, _)| files)
+}
+
+/// Unpacks only the files for which `keep` holds (e.g. those a spec names); the others are
+/// checked like every entry but never read into memory, and their declared sizes still count
+/// against `limits`. Returns the files kept and how many were skipped.
+pub fn unpack_tar_gz_only(
+    bytes: &[u8],
+    limits: &UploadLimits,
+    keep: impl Fn(&str) -> bool,
+) -> Result<(BTreeMap<String, LearnerFile>, usize), UploadError> {
     let size = bytes.len() as u64;
     if size > limits.max_archive {
         return Err(UploadError::ArchiveTooLarge {
@@ -117,6 +128,7 @@ pub fn unpack_tar_gz(
     let mut archive = tar::Archive::new(GzDecoder::new(bytes));
     let mut files = BTreeMap::new();
     let mut unpacked: u64 = 0;
+    let mut skipped = 0;
     for (count, entry) in archive.entries().map_err(corrupt)?.enumerate() {
         if count >= limits.max_files {
             return Err(UploadError::TooManyFiles {
@@ -142,6 +154,24 @@ pub fn unpack_tar_gz(
         let room = limits
             .max_file
             .min(limits.max_unpacked.saturating_sub(unpacked));
+        if !keep(&path) {
+            // Left unread: the reader skips its bytes when the next entry is asked for.
+            let declared = entry.size();
+            if declared > limits.max_file {
+                return Err(UploadError::FileTooLarge {
+                    path,
+                    max: limits.max_file,
+                });
+            }
+            if declared > room {
+                return Err(UploadError::UnpackedTooLarge {
+                    max: limits.max_unpacked,
+                });
+            }
+            unpacked += declared;
+            skipped += 1;
+            continue;
+        }
         let mut contents = Vec::new();
         (&mut entry)
             .take(room + 1)
@@ -165,7 +195,7 @@ pub fn unpack_tar_gz(
             return Err(UploadError::Duplicate { path });
         }
     }
-    Ok(files)
+    Ok((files, skipped))
 }
 
 /// Strips a leading `./` and checks that the path stays inside the submission.
@@ -331,6 +361,32 @@ mod tests {
             .collect();
         assert_eq!(
             unpack_tar_gz(&pack_tar_gz(&many).unwrap(), &limits),
+            Err(UploadError::UnpackedTooLarge {
+                max: limits.max_unpacked
+            })
+        );
+    }
+
+    #[test]
+    fn skips_unwanted_files_unread_but_counts_their_size() {
+        let files = BTreeMap::from([
+            ("a.js".to_owned(), b"a".to_vec()),
+            ("node_modules/x.js".to_owned(), vec![7u8; 4096]),
+            ("notes.txt".to_owned(), b"n".to_vec()),
+        ]);
+        let packed = pack_tar_gz(&files).unwrap();
+        let (kept, skipped) =
+            unpack_tar_gz_only(&packed, &UploadLimits::default(), |p| p == "a.js").unwrap();
+        assert_eq!(kept.keys().collect::<Vec<_>>(), ["a.js"]);
+        assert_eq!(skipped, 2);
+        // A bomb among the skipped files is still refused by its size.
+        let bomb = BTreeMap::from([("junk.bin".to_owned(), vec![0u8; 40 * 1024 * 1024])]);
+        let limits = UploadLimits {
+            max_file: 64 * 1024 * 1024,
+            ..UploadLimits::default()
+        };
+        assert_eq!(
+            unpack_tar_gz_only(&pack_tar_gz(&bomb).unwrap(), &limits, |p| p == "a.js"),
             Err(UploadError::UnpackedTooLarge {
                 max: limits.max_unpacked
             })

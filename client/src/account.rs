@@ -1,4 +1,5 @@
-//! `checker login`, `checker scores` and `checker repo link`: the signed-in user's side.
+//! `checker login`, `checker scores`, `checker token list|revoke` and `checker repo link`: the
+//! signed-in user's side.
 
 use checker::report::format_percent;
 
@@ -44,6 +45,9 @@ pub async fn login(options: LoginOptions) -> Result<(), ClientError> {
             (token, name.trim().to_owned(), role)
         }
     };
+    let replaced = credentials
+        .token(&server)
+        .filter(|old| old.expose() != token.expose());
     credentials.default_server = Some(server.clone());
     credentials.servers.insert(
         server.clone(),
@@ -59,7 +63,67 @@ pub async fn login(options: LoginOptions) -> Result<(), ClientError> {
         "signed in to {server} as {name} ({role}); token saved in {}",
         path.display()
     );
+    if let Some(old) = replaced {
+        revoke_replaced_login(&server, old).await;
+    }
     Ok(())
+}
+
+/// Revokes the token an earlier `checker login` saved for the server, now replaced, so logins
+/// do not pile up tokens. Only a token made by a login is revoked (one from `checker token
+/// create` may serve elsewhere); a failure leaves it to expire.
+async fn revoke_replaced_login(server: &str, old: Token) {
+    let Ok(client) = Client::new(server, Some(old)) else {
+        return;
+    };
+    let Ok(tokens) = client.tokens().await else {
+        return;
+    };
+    if let Some(old) = tokens.iter().find(|t| t.current && t.label == "login")
+        && client.revoke_token(old.id).await.is_ok()
+    {
+        println!("revoked the token of the previous login");
+    }
+}
+
+/// Prints the signed-in user's API tokens (never the tokens themselves).
+pub async fn tokens(server: Option<&str>, json: bool) -> Result<(), ClientError> {
+    let tokens = Client::signed_in(server)?.tokens().await?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&tokens).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    println!(
+        "{:>6}  {:<24} {:<22} {:<22}",
+        "ID", "LABEL", "CREATED", "EXPIRES"
+    );
+    for token in &tokens {
+        println!(
+            "{:>6}  {:<24} {:<22} {:<22}{}",
+            token.id,
+            token.label,
+            date(token.created_at),
+            token.expires_at.map_or_else(|| "never".into(), date),
+            if token.current { "  (this one)" } else { "" },
+        );
+    }
+    Ok(())
+}
+
+/// Revokes the signed-in user's token `id`.
+pub async fn revoke_token(server: Option<&str>, id: i64) -> Result<(), ClientError> {
+    Client::signed_in(server)?.revoke_token(id).await?;
+    println!("token {id} revoked");
+    Ok(())
+}
+
+/// Unix milliseconds as a UTC date and time.
+fn date(ms: i64) -> String {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_seconds(time).to_string()
 }
 
 /// Prints the signed-in user's best and latest score per project, as a table or JSON.
@@ -109,10 +173,15 @@ pub async fn link_repo(server: Option<&str>, url: &str) -> Result<(), ClientErro
          payload URL:  {}/api/hooks/git\n  \
          content type: application/json\n  \
          secret:       {}\n\
-         (GitLab: put the secret in the webhook's \"Secret token\".)",
+         (GitLab: put the secret in the webhook's \"Secret token\".){}",
         linked.url,
         client.server(),
         linked.webhook_secret,
+        if linked.confirmed {
+            ""
+        } else {
+            "\nThe link is pending until the webhook's first delivery (its ping) arrives."
+        },
     );
     Ok(())
 }

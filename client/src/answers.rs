@@ -128,6 +128,22 @@ pub struct LimitsInfo {
     pub max_archive: u64,
 }
 
+/// One of the signed-in user's API tokens (`GET /api/me/tokens`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenRow {
+    /// Its id, for revoking.
+    pub id: i64,
+    /// What it is for (`login` for `checker login`).
+    pub label: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds; None: it does not expire.
+    pub expires_at: Option<i64>,
+    /// Whether it is the token this client used.
+    #[serde(default)]
+    pub current: bool,
+}
+
 /// One row of `GET /api/me/scores`: a learner's best and latest score on a project.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScoreRow {
@@ -158,6 +174,9 @@ pub struct LinkedRepo {
     pub url: String,
     /// The secret of its webhook.
     pub webhook_secret: String,
+    /// Whether a delivery signed with the secret confirmed the link.
+    #[serde(default)]
+    pub confirmed: bool,
 }
 
 /// What one server-sent event of `GET /api/submissions/{id}/events` says.

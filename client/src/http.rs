@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::answers::{
     Accepted, AcceptedGit, ErrorAnswer, LinkedRepo, LoginAnswer, Me, Progress, ProjectInfo,
-    ScoreRow, SubmissionState,
+    ScoreRow, SubmissionState, TokenRow,
 };
 use crate::credentials::{self, Token};
 use crate::error::ClientError;
@@ -210,6 +210,18 @@ impl Client {
     ) -> Result<AcceptedGit, ClientError> {
         let body = json!({ "project": project, "git": { "url": url, "rev": rev } });
         self.post_git("/api/submissions", &body).await
+    }
+
+    /// The signed-in user's API tokens.
+    pub async fn tokens(&self) -> Result<Vec<TokenRow>, ClientError> {
+        self.get_json("/api/me/tokens").await
+    }
+
+    /// Revokes token `id` of the signed-in user.
+    pub async fn revoke_token(&self, id: i64) -> Result<(), ClientError> {
+        self.send(self.request(Method::DELETE, &format!("/api/me/tokens/{id}")))
+            .await?;
+        Ok(())
     }
 
     /// Links repository `url` to the signed-in learner.

@@ -33,7 +33,7 @@ pub mod pack;
 pub mod prompt;
 mod submit;
 
-pub use account::{LoginOptions, link_repo, login, scores};
+pub use account::{LoginOptions, link_repo, login, revoke_token, scores, tokens};
 pub use error::ClientError;
 pub use http::Client;
 pub use submit::{GitTarget, Source, SubmitOptions, submit};

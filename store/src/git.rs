@@ -39,6 +39,9 @@ pub struct RepoLink {
     pub created_at: i64,
     /// The secret that signs this repository's push deliveries (made at the first link).
     pub webhook_secret: String,
+    /// Whether a delivery signed with this link's secret arrived: proof that the learner can
+    /// set the repository's webhook. Until then another learner may link it instead.
+    pub confirmed: bool,
 }
 
 impl std::fmt::Debug for RepoLink {
@@ -66,8 +69,9 @@ pub trait GitStore: Send + Sync {
     async fn git_source(&self, submission_id: i64) -> Result<Option<GitSource>, StoreError>;
 
     /// Links a repository (by its normalised `url_key`) to a user, with a new webhook secret.
-    /// [`StoreError::Conflict`] when another user linked it; linking one's own again updates
-    /// the URL and keeps the secret.
+    /// [`StoreError::Conflict`] when another user's link of it is confirmed; an unconfirmed one
+    /// passes to this user with the new secret. Linking one's own again updates the URL and
+    /// keeps the secret.
     async fn link_repo(
         &self,
         user_id: i64,
@@ -75,6 +79,9 @@ pub trait GitStore: Send + Sync {
         url_key: &str,
         webhook_secret: &str,
     ) -> Result<RepoLink, StoreError>;
+
+    /// Marks a link confirmed (a delivery signed with its own secret arrived).
+    async fn confirm_link(&self, id: i64, now: i64) -> Result<(), StoreError>;
 
     /// The link of a repository, by its normalised key.
     async fn repo_link(&self, url_key: &str) -> Result<Option<RepoLink>, StoreError>;
@@ -201,9 +208,14 @@ where
         let row = sqlx::query(
             "INSERT INTO repo_links (user_id, url, url_key, created_at, webhook_secret)
             VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (url_key) DO UPDATE SET url = excluded.url
-            WHERE repo_links.user_id = excluded.user_id
-            RETURNING id, user_id, url, created_at, webhook_secret",
+            ON CONFLICT (url_key) DO UPDATE SET url = excluded.url,
+                webhook_secret = CASE WHEN repo_links.user_id = excluded.user_id
+                    THEN repo_links.webhook_secret ELSE excluded.webhook_secret END,
+                created_at = CASE WHEN repo_links.user_id = excluded.user_id
+                    THEN repo_links.created_at ELSE excluded.created_at END,
+                user_id = excluded.user_id
+            WHERE repo_links.user_id = excluded.user_id OR repo_links.confirmed_at IS NULL
+            RETURNING id, user_id, url, created_at, webhook_secret, confirmed_at",
         )
         .bind(user_id)
         .bind(url)
@@ -218,6 +230,17 @@ where
                 "a link of this repository to another account".into(),
             )),
         }
+    }
+
+    async fn confirm_link(&self, id: i64, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE repo_links SET confirmed_at = $2 WHERE id = $1 AND confirmed_at IS NULL",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
     }
 
     async fn repo_link(&self, url_key: &str) -> Result<Option<RepoLink>, StoreError> {
@@ -334,7 +357,8 @@ where
     }
 }
 
-const LINKS: &str = "SELECT id, user_id, url, created_at, webhook_secret FROM repo_links";
+const LINKS: &str =
+    "SELECT id, user_id, url, created_at, webhook_secret, confirmed_at FROM repo_links";
 
 /// A [`GitSource`] from a row with `url`, `rev`, `commit_sha` and `dir`.
 fn source_of<R: Row>(row: &R) -> Result<GitSource, StoreError>
@@ -363,5 +387,6 @@ where
         url: row.try_get("url")?,
         created_at: row.try_get("created_at")?,
         webhook_secret: row.try_get("webhook_secret")?,
+        confirmed: row.try_get::<Option<i64>, _>("confirmed_at")?.is_some(),
     })
 }

@@ -195,6 +195,33 @@ pub struct StoredFile {
     pub executable: bool,
 }
 
+/// An API token as the store keeps it: never the token itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Row id, by which the token is revoked.
+    pub id: i64,
+    /// SHA-256 of the token.
+    pub token_hash: String,
+    /// What it is for (`login`, or the name given to `checker token create`).
+    pub label: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds; None: it does not expire.
+    pub expires_at: Option<i64>,
+}
+
+/// The answer of [`Store::take_submission_slot`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// The slot is the caller's.
+    Taken,
+    /// Every slot of the window is taken.
+    Full {
+        /// When the oldest slot of the window was taken (Unix ms).
+        oldest: i64,
+    },
+}
+
 /// A stored submission and, once there is one, its result.
 #[derive(Debug, Clone)]
 pub struct SubmissionRecord {
@@ -385,6 +412,12 @@ pub trait Store: Send + Sync + 'static {
         token_hash: &str,
     ) -> Result<Option<(User, Option<i64>)>, StoreError>;
 
+    /// A user's API tokens (their hashes only), oldest first.
+    async fn tokens(&self, user_id: i64) -> Result<Vec<TokenRecord>, StoreError>;
+
+    /// Deletes token `id` of `user_id`; false when the user has no such token.
+    async fn revoke_token(&self, user_id: i64, id: i64) -> Result<bool, StoreError>;
+
     /// Stores a queued submission and its files in one transaction; returns its id.
     async fn add_submission(&self, submission: &NewSubmission) -> Result<i64, StoreError>;
 
@@ -394,6 +427,17 @@ pub trait Store: Send + Sync + 'static {
         user_id: i64,
         since: i64,
     ) -> Result<(i64, Option<i64>), StoreError>;
+
+    /// Takes one of the `limit` submission slots a user has per window, atomically: concurrent
+    /// callers for one user are serialised (on the user's row), so exactly `limit` of them get
+    /// a slot. `since` (Unix ms) is where the window starts; slots older are forgotten.
+    async fn take_submission_slot(
+        &self,
+        user_id: i64,
+        since: i64,
+        limit: i64,
+        now: i64,
+    ) -> Result<Slot, StoreError>;
 
     /// A submission and its result.
     async fn submission(&self, id: i64) -> Result<Option<SubmissionRecord>, StoreError>;

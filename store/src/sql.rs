@@ -13,8 +13,8 @@ use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Pool, Row, Type
 use crate::dialect::{Dialect, Pools};
 use crate::{
     DbUrl, GRADING_BUCKETS_MS, GradingEvent, Job, NewSubmission, Outcome, ProjectVersion,
-    ResultRecord, Role, ScoreRecord, Stats, Status, Store, StoreError, StoredFile,
-    SubmissionRecord, User, millis, now_ms, random_hex,
+    ResultRecord, Role, ScoreRecord, Slot, Stats, Status, Store, StoreError, StoredFile,
+    SubmissionRecord, TokenRecord, User, millis, now_ms, random_hex,
 };
 
 /// The store on a database of dialect `D`.
@@ -267,6 +267,36 @@ where
         Ok(())
     }
 
+    async fn tokens(&self, user_id: i64) -> Result<Vec<TokenRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, token_hash, label, created_at, expires_at
+            FROM api_tokens WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(TokenRecord {
+                    id: row.try_get("id")?,
+                    token_hash: row.try_get("token_hash")?,
+                    label: row.try_get("label")?,
+                    created_at: row.try_get("created_at")?,
+                    expires_at: row.try_get("expires_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn revoke_token(&self, user_id: i64, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(D::rows_affected(&done) == 1)
+    }
+
     async fn user_by_token(
         &self,
         token_hash: &str,
@@ -304,6 +334,49 @@ where
         .fetch_one(&self.reader)
         .await?;
         Ok((row.try_get("n")?, row.try_get("oldest")?))
+    }
+
+    async fn take_submission_slot(
+        &self,
+        user_id: i64,
+        since: i64,
+        limit: i64,
+        now: i64,
+    ) -> Result<Slot, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        // Writing the user's row first takes its lock (PostgreSQL) or the write lock (SQLite)
+        // before the count, so two callers never both count the last free slot.
+        sqlx::query("UPDATE users SET name = name WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM submission_slots WHERE user_id = $1 AND taken_at <= $2")
+            .bind(user_id)
+            .bind(since)
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(taken_at) AS oldest
+            FROM submission_slots WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let taken: i64 = row.try_get("n")?;
+        let oldest: Option<i64> = row.try_get("oldest")?;
+        if taken >= limit {
+            tx.rollback().await?;
+            return Ok(Slot::Full {
+                oldest: oldest.unwrap_or(now),
+            });
+        }
+        sqlx::query("INSERT INTO submission_slots (user_id, taken_at) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Slot::Taken)
     }
 
     async fn submission(&self, id: i64) -> Result<Option<SubmissionRecord>, StoreError> {

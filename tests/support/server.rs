@@ -145,7 +145,7 @@ impl Sandbox {
         let log = self.log_path("serve");
         let mut command = self.checker();
         command
-            .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+            .args(["serve", "--db", db, "--listen", "127.0.0.1:0", "--metrics"])
             .args(args)
             .envs(env.iter().copied());
         Process::start(command, log, true)

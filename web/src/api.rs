@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::extract::{DefaultBodyLimit, Extension, FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -26,14 +26,14 @@ use wire::{
     LoginResponse, Score, StatusEvent, Submission, SubmissionCreated, TaskEvent,
 };
 
-use crate::auth::{ApiToken, AuthUser};
+use crate::auth::{ApiToken, AuthUser, CurrentToken};
 use crate::curriculum::Curriculum;
 use crate::error::ApiError;
 use crate::extract::{Json, Path, Query};
 use crate::signin::{PeerAddr, SignInError};
 use store::{
-    GradingEvent, NewSubmission, Role, ScoreRecord, Status, Store, StoredFile, SubmissionRecord,
-    User, now_ms,
+    GradingEvent, NewSubmission, Role, ScoreRecord, Slot, Status, Store, StoredFile,
+    SubmissionRecord, User, now_ms,
 };
 
 /// How many submissions one user may make in a window of time.
@@ -73,6 +73,10 @@ pub struct AppState {
     pub git: Arc<crate::git::GitConfig>,
     /// Bounds the cost of sign-ins (API and dashboard share it).
     pub sign_in: Arc<crate::signin::SignInGuard>,
+    /// Progress streams: their bounds, and the news of this process's worker.
+    pub progress: Arc<crate::progress::ProgressHub>,
+    /// Whether `GET /metrics` answers (off by default: it tells anyone the queue and verdicts).
+    pub metrics: bool,
 }
 
 impl AppState {
@@ -87,15 +91,14 @@ impl AppState {
             wake: Arc::new(Notify::new()),
             git: Arc::new(crate::git::GitConfig::default()),
             sign_in: Arc::new(crate::signin::SignInGuard::default()),
+            progress: Arc::new(crate::progress::ProgressHub::default()),
+            metrics: false,
         }
     }
 }
 
 /// Room for the multipart envelope around the archive.
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
-
-/// How often the progress stream looks for news.
-const EVENTS_POLL: Duration = Duration::from_millis(250);
 
 /// The whole HTTP API, git routes included, and its OpenAPI document at `/api/openapi.json`.
 /// Every `/api` refusal is JSON `{error, hint}`: unknown routes and wrong methods too.
@@ -137,6 +140,9 @@ fn routes(limits: &UploadLimits) -> OpenApiRouter<AppState> {
         .routes(routes!(metrics))
         .routes(routes!(login))
         .routes(routes!(me))
+        .routes(routes!(my_tokens))
+        .routes(routes!(revoke_token))
+        .routes(routes!(revoke_current_token))
         .routes(routes!(my_scores))
         .routes(routes!(all_scores))
         .routes(routes!(projects))
@@ -151,7 +157,7 @@ fn routes(limits: &UploadLimits) -> OpenApiRouter<AppState> {
 async fn unknown_route(uri: Uri) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        format!("no route {}", uri.path()),
+        format!("no route {}", echo(uri.path())),
         "GET /api/openapi.json lists every route",
     )
 }
@@ -159,7 +165,7 @@ async fn unknown_route(uri: Uri) -> ApiError {
 async fn wrong_method(method: Method, uri: Uri) -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        format!("{} does not take {method}", uri.path()),
+        format!("{} does not take {method}", echo(uri.path())),
         "GET /api/openapi.json lists the methods of every route",
     )
 }
@@ -178,14 +184,23 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError
     }))
 }
 
-/// Prometheus metrics: queue depth, grading time histogram, verdict counts.
+/// Prometheus metrics: queue depth, grading time histogram, verdict counts. Only when the
+/// operator asked for them (`checker serve --metrics`).
 #[utoipa::path(get, path = "/metrics", tag = "server", security(()),
     responses(
         (status = 200, description = "Prometheus text format", body = String,
             content_type = "text/plain"),
+        (status = 404, description = "metrics are off on this server", body = ErrorBody),
         (status = 503, description = "the database does not answer", body = ErrorBody),
     ))]
 async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
+    if !state.metrics {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "metrics are off on this server",
+            "the operator turns them on with `checker serve --metrics`",
+        ));
+    }
     let stats = state.store.stats().await?;
     let text = crate::metrics::render(&stats);
     Ok((
@@ -269,6 +284,72 @@ fn wire_user(user: &User) -> wire::User {
     ))]
 async fn me(AuthUser(user): AuthUser) -> Json<wire::User> {
     Json(wire_user(&user))
+}
+
+/// The signed-in user's API tokens (never the tokens themselves), oldest first.
+#[utoipa::path(get, path = "/api/me/tokens", tag = "users",
+    responses(
+        (status = 200, description = "the tokens", body = Vec<wire::Token>),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+    ))]
+async fn my_tokens(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Extension(CurrentToken(current)): Extension<CurrentToken>,
+) -> Result<Json<Vec<wire::Token>>, ApiError> {
+    let tokens = state.store.tokens(user.id).await?;
+    Ok(Json(
+        tokens
+            .into_iter()
+            .map(|t| wire::Token {
+                current: t.token_hash == current,
+                id: t.id,
+                label: t.label,
+                created_at: t.created_at,
+                expires_at: t.expires_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Revoke one of the signed-in user's API tokens: it stops working at once.
+#[utoipa::path(delete, path = "/api/me/tokens/{id}", tag = "users",
+    params(("id" = i64, Path, description = "the token's id (from GET /api/me/tokens)")),
+    responses(
+        (status = 204, description = "revoked"),
+        (status = 400, description = "the id is not a number", body = ErrorBody),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+        (status = 404, description = "no such token of yours", body = ErrorBody),
+    ))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    if !state.store.revoke_token(user.id, id).await? {
+        return Err(ApiError::not_found(format!("you have no token {id}")));
+    }
+    tracing::info!(user = %user.name, token = id, "token revoked");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revoke the token this request is made with (what `checker login` does to the token it
+/// replaces, and `checker logout`-like clean-ups).
+#[utoipa::path(delete, path = "/api/me/tokens/current", tag = "users",
+    responses(
+        (status = 204, description = "revoked"),
+        (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+    ))]
+async fn revoke_current_token(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Extension(CurrentToken(current)): Extension<CurrentToken>,
+) -> Result<StatusCode, ApiError> {
+    let tokens = state.store.tokens(user.id).await?;
+    if let Some(token) = tokens.iter().find(|t| t.token_hash == current) {
+        state.store.revoke_token(user.id, token.id).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The signed-in user's best and latest score per project.
@@ -396,11 +477,23 @@ pub(crate) fn known_project<'a>(state: &'a AppState, id: &str) -> Result<&'a Pro
     state.curriculum.get(id).ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
-            format!("no project `{id}` on this server"),
+            format!("no project `{}` on this server", echo(id)),
             format!("known projects: {}", state.curriculum.ids()),
         )
     })
 }
+
+/// At most [`ECHO_CHARS`] characters of what a caller sent, for an error message: an answer
+/// never carries a large input back.
+pub(crate) fn echo(text: &str) -> String {
+    match text.char_indices().nth(ECHO_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// See [`echo`].
+const ECHO_CHARS: usize = 80;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -437,11 +530,14 @@ struct UploadForm {
             headers(("Location" = String, description = "the submission's URL"))),
         (status = 400, description = "not a safe .tar.gz, no project, none of the project's files, a malformed query or JSON body, a bad git URL", body = ErrorBody),
         (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
+        (status = 403, description = "a git repository not linked to the learner, on a server that grades only linked ones", body = ErrorBody),
         (status = 404, description = "no such project", body = ErrorBody),
         (status = 413, description = "over a size or file-count limit", body = ErrorBody),
         (status = 415, description = "neither application/gzip, multipart/form-data nor application/json", body = ErrorBody),
         (status = 422, description = "the commit cannot be fetched", body = ErrorBody),
-        (status = 429, description = "too many submissions", body = ErrorBody,
+        (status = 429, description = "too many submissions (every attempt counts, refused ones too)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
+        (status = 503, description = "every git fetch slot is busy", body = ErrorBody,
             headers(("Retry-After" = u64, description = "seconds to wait"))),
         (status = 504, description = "fetching the commit took too long", body = ErrorBody),
     ))]
@@ -451,7 +547,7 @@ async fn submit(
     Query(query): Query<SubmitQuery>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    check_rate(&state, &user).await?;
+    take_slot(&state, user.id).await?;
     let limit = state.limits.max_archive;
     if let Some(length) = content_length(request.headers())
         && length > limit + MULTIPART_OVERHEAD
@@ -502,18 +598,21 @@ async fn submit(
         return Err(archive_too_large(archive.len() as u64, limit));
     }
     let limits = state.limits;
-    let unpacked =
-        tokio::task::spawn_blocking(move || checker::upload::unpack_tar_gz(&archive, &limits))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(upload_refused)?;
-    let wanted = project.learner_files();
-    let total = unpacked.len();
-    let files: Vec<StoredFile> = unpacked
+    let wanted: Vec<String> = project
+        .learner_files()
         .into_iter()
-        .filter(|(path, _)| wanted.contains(&path.as_str()))
-        .map(stored)
+        .map(str::to_owned)
         .collect();
+    let keep = wanted.clone();
+    let (unpacked, skipped) = tokio::task::spawn_blocking(move || {
+        checker::upload::unpack_tar_gz_only(&archive, &limits, |path| {
+            keep.iter().any(|w| w == path)
+        })
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(upload_refused)?;
+    let files: Vec<StoredFile> = unpacked.into_iter().map(stored).collect();
     if files.is_empty() {
         return Err(ApiError::bad_request(
             format!("the archive holds none of the files of `{}`", project.id),
@@ -540,7 +639,7 @@ async fn submit(
         status: wire::Status::Queued,
         project: project.id.clone(),
         spec_version: project.version.clone(),
-        ignored_files: total - names.len(),
+        ignored_files: skipped,
         files: names,
         git: None,
         url: String::new(),
@@ -631,7 +730,9 @@ async fn read_multipart(
     Ok((project, archive.to_vec()))
 }
 
-async fn check_rate(state: &AppState, user: &User) -> Result<(), ApiError> {
+/// Takes one of the user's submission slots of the window, before anything costly (reading the
+/// body, fetching a commit): concurrent attempts cannot all pass, and refused ones count too.
+pub(crate) async fn take_slot(state: &AppState, user_id: i64) -> Result<(), ApiError> {
     let RateLimit {
         submissions,
         window,
@@ -641,14 +742,14 @@ async fn check_rate(state: &AppState, user: &User) -> Result<(), ApiError> {
     }
     let window_ms = window.as_millis() as i64;
     let now = now_ms();
-    let (count, oldest) = state
+    let slot = state
         .store
-        .recent_submissions(user.id, now - window_ms)
+        .take_submission_slot(user_id, now - window_ms, i64::from(submissions), now)
         .await?;
-    if count < i64::from(submissions) {
+    let Slot::Full { oldest } = slot else {
         return Ok(());
-    }
-    let wait_ms = oldest.map_or(window_ms, |oldest| oldest + window_ms - now);
+    };
+    let wait_ms = oldest + window_ms - now;
     Err(ApiError::too_many(
         format!(
             "at most {submissions} submissions per {} are accepted",
@@ -729,7 +830,9 @@ fn wire_submission(record: &SubmissionRecord, redact: bool) -> Submission {
 }
 
 /// A submission's progress as server-sent events: `status` when it changes, `check` for each
-/// finished check, `task` for each finished task, then `done` (see the `*Event` schemas).
+/// finished check, `task` for each finished task, then `done` (see the `*Event` schemas). A
+/// user holds a bounded number of streams at once, and a stream ends with an `error` event after
+/// its lifetime (30 min by default): connect again to follow on.
 #[utoipa::path(get, path = "/api/submissions/{id}/events", tag = "submissions",
     params(("id" = i64, Path, description = "the submission's id")),
     responses(
@@ -738,6 +841,8 @@ fn wire_submission(record: &SubmissionRecord, redact: bool) -> Submission {
         (status = 400, description = "the id is not a number", body = ErrorBody),
         (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
         (status = 404, description = "no such submission, or not yours to see", body = ErrorBody),
+        (status = 429, description = "the user follows the most submissions at once already", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
     ))]
 async fn submission_events(
     state: State<AppState>,
@@ -755,6 +860,18 @@ pub(crate) async fn events(
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     visible_submission(&state, &user, id).await?;
+    let hub = &state.progress;
+    let Some(guard) = hub.open(user.id) else {
+        return Err(ApiError::retry_after(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "you follow {} submissions at once already; that is the most",
+                hub.per_user
+            ),
+            "close another page or `checker submit --wait` that follows one",
+            Duration::from_secs(5),
+        ));
+    };
     let progress = Progress {
         store: state.store.clone(),
         id,
@@ -762,17 +879,34 @@ pub(crate) async fn events(
         status: None,
         done: false,
         redact: !user.role.reads_everything(),
+        // Subscribed before the first read, so no news after it is missed.
+        news: hub.subscribe(),
+        fallback_poll: hub.fallback_poll,
+        lifetime: hub.lifetime,
+        deadline: tokio::time::Instant::now() + hub.lifetime,
+        _guard: guard,
     };
     let stream = futures_util::stream::unfold(progress, |mut progress| async move {
         if progress.done {
             return None;
         }
         loop {
-            let batch = progress.next_batch().await;
+            let batch = if tokio::time::Instant::now() < progress.deadline {
+                progress.next_batch().await
+            } else {
+                progress.done = true;
+                let error = Event::Error(ErrorEvent {
+                    error: format!(
+                        "this stream ends after {}; connect again to follow on",
+                        humantime::format_duration(progress.lifetime)
+                    ),
+                });
+                vec![sse(&error, None)]
+            };
             if !batch.is_empty() {
                 return Some((batch, progress));
             }
-            tokio::time::sleep(EVENTS_POLL).await;
+            progress.wait_for_news().await;
         }
     });
     let stream = futures_util::StreamExt::flat_map(stream, |batch| {
@@ -788,6 +922,11 @@ struct Progress {
     status: Option<Status>,
     done: bool,
     redact: bool,
+    news: tokio::sync::broadcast::Receiver<i64>,
+    fallback_poll: Duration,
+    lifetime: Duration,
+    deadline: tokio::time::Instant,
+    _guard: crate::progress::StreamGuard,
 }
 
 /// An SSE event carrying `event`, with the id of the stored event it came from, if any.
@@ -800,6 +939,27 @@ fn sse(event: &Event, id: Option<i64>) -> SseEvent {
 }
 
 impl Progress {
+    /// Waits until this process's worker announces a change of the submission, the fallback
+    /// poll is due (for a worker elsewhere), or the stream's lifetime ends.
+    async fn wait_for_news(&mut self) {
+        use tokio::sync::broadcast::error::RecvError;
+        let due = (tokio::time::Instant::now() + self.fallback_poll).min(self.deadline);
+        let sleep = tokio::time::sleep_until(due);
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                news = self.news.recv() => match news {
+                    Ok(id) if id == self.id => return,
+                    Ok(_) => {}
+                    // Missed news may have been ours: read the store.
+                    Err(RecvError::Lagged(_)) => return,
+                    Err(RecvError::Closed) => return sleep.await,
+                },
+                () = &mut sleep => return,
+            }
+        }
+    }
+
     /// What happened since the last batch; empty when nothing did.
     async fn next_batch(&mut self) -> Vec<SseEvent> {
         // Status first: the worker records every event before it marks the job done, so a

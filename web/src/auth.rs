@@ -178,6 +178,10 @@ pub async fn issue_token(
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub User);
 
+/// The hash of the bearer token of a request, put beside the request by [`AuthUser`].
+#[derive(Debug, Clone)]
+pub struct CurrentToken(pub String);
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
@@ -204,6 +208,8 @@ impl FromRequestParts<AppState> for AuthUser {
                 )
             })?;
         let token = ApiToken::new(token);
+        // Handlers about tokens need to know which one this request came with.
+        parts.extensions.insert(CurrentToken(token.hash()));
         match state.store.user_by_token(&token.hash()).await? {
             None => Err(ApiError::unauthorized(
                 "this API token is not valid",

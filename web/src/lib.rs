@@ -29,6 +29,7 @@ mod extract;
 pub mod git;
 mod metrics;
 mod openapi;
+pub mod progress;
 pub mod signin;
 pub mod worker;
 
@@ -77,7 +78,8 @@ pub async fn serve(
             state.curriculum.clone(),
             config,
             state.wake.clone(),
-        );
+        )
+        .with_progress(state.progress.clone());
         tokio::spawn(worker.run(stop.clone()))
     });
     let mut graceful = stop.clone();

@@ -68,6 +68,7 @@ pub struct Worker {
     curriculum: Arc<Curriculum>,
     config: WorkerConfig,
     wake: Arc<Notify>,
+    progress: Option<Arc<crate::progress::ProgressHub>>,
 }
 
 /// How one job ended, for the loop.
@@ -93,6 +94,20 @@ impl Worker {
             curriculum,
             config,
             wake,
+            progress: None,
+        }
+    }
+
+    /// Announces each write about a submission on `hub`, so that this process's progress
+    /// streams hear of it at once.
+    pub fn with_progress(mut self, hub: Arc<crate::progress::ProgressHub>) -> Worker {
+        self.progress = Some(hub);
+        self
+    }
+
+    fn changed(&self, job: &Job) {
+        if let Some(hub) = &self.progress {
+            hub.changed(job.id);
         }
     }
 
@@ -124,7 +139,10 @@ impl Worker {
                 continue;
             };
             let job = match self.store.claim(&self.config.name, self.config.lease).await {
-                Ok(Some(job)) => job,
+                Ok(Some(job)) => {
+                    self.changed(&job);
+                    job
+                }
                 Ok(None) => {
                     pause(&mut stop, self.config.poll, Some(&self.wake)).await;
                     continue;
@@ -234,6 +252,7 @@ impl Worker {
                 if let Err(error) = self.store.add_event(job, kind, &payload).await {
                     tracing::warn!("cannot record progress: {error}");
                 }
+                self.changed(job);
             }
         };
         let result = tokio::select! {
@@ -248,6 +267,7 @@ impl Worker {
                     .store
                     .release(job, Duration::ZERO, "the worker stopped while grading", true)
                     .await;
+                self.changed(job);
                 return JobEnd::Stopped;
             }
         };
@@ -269,6 +289,7 @@ impl Worker {
                 let error = format!("Docker became unreachable: {reason}");
                 tracing::warn!("{error}");
                 let _ = self.store.release(job, Duration::ZERO, &error, true).await;
+                self.changed(job);
                 JobEnd::DockerLost
             }
             Err(error) => {
@@ -319,6 +340,7 @@ impl Worker {
                 // The lease will expire and the job will be claimed again anyway.
                 tracing::error!("cannot give the job back to the queue: {e}");
             }
+            self.changed(job);
         }
     }
 
@@ -329,6 +351,7 @@ impl Worker {
             // The lease will expire and the job will be graded again.
             Err(error) => tracing::error!("cannot store the result: {error}"),
         }
+        self.changed(job);
     }
 }
 

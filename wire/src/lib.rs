@@ -59,6 +59,22 @@ impl std::fmt::Debug for LoginRequest {
     }
 }
 
+/// One of the signed-in user's API tokens (`GET /api/me/tokens`); the token itself is never
+/// shown again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Token {
+    /// Its id, for `DELETE /api/me/tokens/{id}`.
+    pub id: i64,
+    /// What it is for: `login` for `checker login`, else the name it was created with.
+    pub label: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds; null: it does not expire.
+    pub expires_at: Option<i64>,
+    /// Whether this request was made with it.
+    pub current: bool,
+}
+
 /// The answer to `POST /api/login`: a new API token.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LoginResponse {
@@ -320,6 +336,10 @@ pub struct RepoLinked {
     pub webhook_url: String,
     /// The secret that signs the webhook's deliveries.
     pub webhook_secret: String,
+    /// Whether a delivery signed with this secret arrived (a ping will do): until then the link
+    /// is pending and another learner may link the repository instead.
+    #[serde(default)]
+    pub confirmed: bool,
 }
 
 impl std::fmt::Debug for RepoLinked {
@@ -347,6 +367,10 @@ pub struct RepoLink {
     pub webhook_url: String,
     /// The secret that signs the webhook's deliveries.
     pub webhook_secret: String,
+    /// Whether a delivery signed with this secret arrived (a ping will do): until then the link
+    /// is pending and another learner may link the repository instead.
+    #[serde(default)]
+    pub confirmed: bool,
 }
 
 impl std::fmt::Debug for RepoLink {
@@ -566,6 +590,7 @@ mod tests {
             key: "example.org/r".into(),
             webhook_url: "/api/hooks/git".into(),
             webhook_secret: "s3cret".into(),
+            confirmed: false,
         };
         assert!(!format!("{linked:?}").contains("s3cret"));
     }

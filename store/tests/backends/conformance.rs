@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use store::git::GitSource;
 use store::{
-    GradedResult, NewSubmission, Outcome, ProjectVersion, Role, Status, Store, StoreError,
+    GradedResult, NewSubmission, Outcome, ProjectVersion, Role, Slot, Status, Store, StoreError,
     StoredFile, now_ms,
 };
 
@@ -170,6 +170,76 @@ async fn submissions_keep_their_files_and_projects_their_versions() {
                 .await
                 .unwrap(),
             (0, None)
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tokens_are_listed_and_revoked_by_their_owner_only() {
+    on_both_backends("tokens", |store| async move {
+        let ada = store.add_user("ada", Role::Learner, "h").await.unwrap();
+        let bob = store.add_user("bob", Role::Learner, "h").await.unwrap();
+        store
+            .add_token(ada.id, "h1", "login", Some(5))
+            .await
+            .unwrap();
+        store.add_token(ada.id, "h2", "ci", None).await.unwrap();
+        let tokens = store.tokens(ada.id).await.unwrap();
+        let labels: Vec<(&str, &str, Option<i64>)> = tokens
+            .iter()
+            .map(|t| (t.token_hash.as_str(), t.label.as_str(), t.expires_at))
+            .collect();
+        assert_eq!(labels, [("h1", "login", Some(5)), ("h2", "ci", None)]);
+        assert!(!store.revoke_token(bob.id, tokens[0].id).await.unwrap());
+        assert!(store.revoke_token(ada.id, tokens[0].id).await.unwrap());
+        assert!(store.user_by_token("h1").await.unwrap().is_none());
+        assert!(store.user_by_token("h2").await.unwrap().is_some());
+        assert_eq!(store.tokens(ada.id).await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_callers_get_exactly_the_limit_of_submission_slots() {
+    on_both_backends("slots", |store| async move {
+        let ada = store.add_user("ada", Role::Learner, "h").await.unwrap();
+        let bob = store.add_user("bob", Role::Learner, "h").await.unwrap();
+        let now = now_ms();
+        let callers: Vec<_> = (0..12)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .take_submission_slot(ada.id, now - 60_000, 3, now)
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        let mut taken = 0;
+        for caller in callers {
+            match caller.await.unwrap() {
+                Slot::Taken => taken += 1,
+                Slot::Full { oldest } => assert_eq!(oldest, now),
+            }
+        }
+        assert_eq!(taken, 3, "12 concurrent callers, 3 slots");
+        // Another user's slots are their own; a later window frees the old ones.
+        assert_eq!(
+            store
+                .take_submission_slot(bob.id, now - 60_000, 3, now)
+                .await
+                .unwrap(),
+            Slot::Taken
+        );
+        let later = now + 60_001;
+        assert_eq!(
+            store
+                .take_submission_slot(ada.id, later - 60_000, 3, later)
+                .await
+                .unwrap(),
+            Slot::Taken
         );
     })
     .await;
@@ -542,6 +612,35 @@ async fn git_sources_links_deliveries_and_callbacks() {
             .unwrap();
         assert_eq!((again.id, again.webhook_secret.as_str()), (link.id, "s1"));
         assert_eq!(again.url, "https://example.test/ada/p");
+        assert!(!again.confirmed);
+        // Unconfirmed, the link passes to whoever links the repository next, with their secret.
+        let taken = git
+            .link_repo(
+                bob.id,
+                "https://example.test/ada/p",
+                "example.test/ada/p",
+                "s3",
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (taken.id, taken.user_id, taken.webhook_secret.as_str()),
+            (link.id, bob.id, "s3")
+        );
+        let back = git
+            .link_repo(
+                ada.id,
+                "https://example.test/ada/p",
+                "example.test/ada/p",
+                "s1",
+            )
+            .await
+            .unwrap();
+        assert_eq!((back.user_id, back.webhook_secret.as_str()), (ada.id, "s1"));
+        // Confirmed, it is the learner's for good.
+        git.confirm_link(back.id, 7).await.unwrap();
+        let again = git.repo_link("example.test/ada/p").await.unwrap().unwrap();
+        assert!(again.confirmed);
         assert!(matches!(
             git.link_repo(
                 bob.id,

@@ -205,7 +205,9 @@ async fn subject(
                 .dashboard()
                 .user_by_name(name)
                 .await?
-                .ok_or_else(|| PageError::NotFound(format!("No user `{name}`.")))
+                .ok_or_else(|| {
+                    PageError::NotFound(format!("No user `{}`.", crate::api::echo(name)))
+                })
         }
         _ => Ok(viewer.user.clone()),
     }
@@ -218,10 +220,12 @@ pub(crate) async fn project(
     Path(id): Path<String>,
     Query(query): Query<LearnerQuery>,
 ) -> Result<Markup, PageError> {
-    let project = state
-        .curriculum
-        .get(&id)
-        .ok_or_else(|| PageError::NotFound(format!("No project `{id}` on this server.")))?;
+    let project = state.curriculum.get(&id).ok_or_else(|| {
+        PageError::NotFound(format!(
+            "No project `{}` on this server.",
+            crate::api::echo(&id)
+        ))
+    })?;
     let user = subject(&state, &viewer, query.learner.as_deref()).await?;
     let submissions = state
         .store
@@ -757,7 +761,7 @@ pub(crate) async fn learner(
         .dashboard()
         .user_by_name(&name)
         .await?
-        .ok_or_else(|| PageError::NotFound(format!("No user `{name}`.")))?;
+        .ok_or_else(|| PageError::NotFound(format!("No user `{}`.", crate::api::echo(&name))))?;
     let scores = state.store.scores(Some(user.id)).await?;
     let submissions = state
         .store

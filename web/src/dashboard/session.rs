@@ -24,6 +24,20 @@ use crate::signin::{PeerAddr, SignInError};
 const SESSION_COOKIE: &str = "checker_session";
 /// The sign-in form's double-submit token.
 const LOGIN_CSRF_COOKIE: &str = "checker_login_csrf";
+
+/// The sign-in form's CSRF cookie over HTTPS: browsers take a `__Host-` cookie only from this
+/// very host over HTTPS (never from a sibling subdomain or a plain-HTTP answer), so the token
+/// cannot be planted by someone else and then echoed in a forged form.
+const HOST_LOGIN_CSRF_COOKIE: &str = "__Host-checker_login_csrf";
+
+/// The name of the sign-in form's CSRF cookie for a request.
+fn login_csrf_cookie(secure: bool) -> &'static str {
+    if secure {
+        HOST_LOGIN_CSRF_COOKIE
+    } else {
+        LOGIN_CSRF_COOKIE
+    }
+}
 /// How long a browser stays signed in.
 const SESSION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 
@@ -179,15 +193,11 @@ fn login_page(
     problem: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let csrf = cookie(headers, LOGIN_CSRF_COOKIE).unwrap_or_else(|| random_hex(16));
+    let secure = over_https(headers);
+    let name = login_csrf_cookie(secure);
+    let csrf = cookie(headers, name).unwrap_or_else(|| random_hex(16));
     let page = view::login_page(&csrf, next, problem);
-    let cookie = set_cookie(
-        LOGIN_CSRF_COOKIE,
-        &csrf,
-        Duration::from_secs(3600),
-        "Strict",
-        over_https(headers),
-    );
+    let cookie = set_cookie(name, &csrf, Duration::from_secs(3600), "Strict", secure);
     with_cookies((status, page).into_response(), &[cookie])
 }
 
@@ -209,7 +219,7 @@ pub(crate) async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    let expected = cookie(&headers, login_csrf_cookie(over_https(&headers))).unwrap_or_default();
     if expected.is_empty() || !same_secret(&expected, &form.csrf) {
         return Err(PageError::Csrf);
     }
@@ -272,7 +282,13 @@ pub(crate) async fn login(
                 "Lax",
                 secure,
             ),
-            set_cookie(LOGIN_CSRF_COOKIE, "", Duration::ZERO, "Strict", secure),
+            set_cookie(
+                login_csrf_cookie(secure),
+                "",
+                Duration::ZERO,
+                "Strict",
+                secure,
+            ),
         ],
     ))
 }

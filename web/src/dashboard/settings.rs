@@ -65,7 +65,8 @@ async fn render(
             h2 { "Git repositories" }
             p {
                 "Pushes to a linked repository are graded: each project folder a push touches is \
-                 submitted. Add the webhook below to the repository (content type JSON)."
+                 submitted. Add the webhook below to the repository (content type JSON); its first \
+                 delivery (the ping) confirms that the repository is yours."
             }
             @if let Some(problem) = problem {
                 p.problem role="alert" { "⚠ " (problem) }
@@ -74,13 +75,14 @@ async fn render(
                 p.muted { "No repository linked yet." }
             } @else {
                 table {
-                    thead { tr { th { "Repository" } th { "Webhook URL" } th { "Secret" } } }
+                    thead { tr { th { "Repository" } th { "Webhook URL" } th { "Secret" } th { "Link" } } }
                     tbody {
                         @for link in &links {
                             tr {
                                 td { (crate::git::url::redact(&link.url)) }
                                 td { code { (hook) } }
                                 td { code { (link.webhook_secret) } }
+                                td { @if link.confirmed { "confirmed" } @else { "pending: waiting for the webhook" } }
                             }
                         }
                     }

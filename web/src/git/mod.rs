@@ -13,6 +13,7 @@ pub mod url;
 pub mod webhook;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -21,8 +22,10 @@ use axum::response::Response;
 use checker::spec::Project;
 use checker::submission::LearnerFile;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use store::git::{GitSource, RepoLink};
 use store::{NewSubmission, StoreError, User, now_ms};
+use tokio::sync::Semaphore;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wire::{
@@ -52,7 +55,19 @@ pub struct GitConfig {
     pub max_delivery_age: Duration,
     /// Where results are reported back per commit; None: they are not.
     pub callback: Option<callback::CallbackConfig>,
+    /// Git submissions (`POST /api/submissions` with a URL) only from repositories linked to
+    /// the submitting learner, so nobody submits another learner's repository as their own.
+    pub linked_only: bool,
+    /// Fetches running at once (each is a `git` process and up to `limits.max_bytes` on
+    /// disk); more wait a little, then get 503 with `Retry-After`.
+    pub fetches: Arc<Semaphore>,
 }
+
+/// Fetches at once by default.
+pub const DEFAULT_FETCHES: usize = 4;
+
+/// How long a fetch waits for one of the [`GitConfig::fetches`] before it is refused.
+const FETCH_QUEUE_WAIT: Duration = Duration::from_secs(10);
 
 impl Default for GitConfig {
     fn default() -> Self {
@@ -62,8 +77,31 @@ impl Default for GitConfig {
             webhook_secret: None,
             max_delivery_age: Duration::from_secs(24 * 3600),
             callback: None,
+            linked_only: false,
+            fetches: Arc::new(Semaphore::new(DEFAULT_FETCHES)),
         }
     }
+}
+
+/// Fetches a commit once one of the operator's fetch slots is free; 503 when none frees soon.
+async fn fetch_bounded(state: &AppState, url: &GitUrl, rev: &str) -> Result<Fetched, ApiError> {
+    let permit = tokio::time::timeout(FETCH_QUEUE_WAIT, state.git.fetches.acquire())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or_else(|| {
+            ApiError::retry_after(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "every git fetch slot of the server is busy",
+                "try again in a moment",
+                FETCH_QUEUE_WAIT,
+            )
+        })?;
+    let fetched = fetch::fetch(url, rev, &state.git.limits)
+        .await
+        .map_err(fetch_refused);
+    drop(permit);
+    fetched
 }
 
 /// Largest webhook payload read.
@@ -130,10 +168,17 @@ pub(crate) async fn submit_json(
     let url = GitUrl::parse(&asked.git.url, &state.git.allow_hosts).map_err(url_refused)?;
     let rev = asked.git.rev.unwrap_or_else(|| "HEAD".into());
     url::check_rev(&rev).map_err(url_refused)?;
+    if state.git.linked_only {
+        let link = state.store.git().repo_link(&url.key()).await?;
+        if link.is_none_or(|link| link.user_id != user.id) {
+            return Err(ApiError::forbidden(
+                format!("{url} is not linked to your account"),
+                "this server grades only your own repositories: link it first with                  `checker repo link URL`",
+            ));
+        }
+    }
     tracing::info!(user = %user.name, project = %project.id, %url, %rev, "fetching");
-    let fetched = fetch::fetch(&url, &rev, &state.git.limits)
-        .await
-        .map_err(fetch_refused)?;
+    let fetched = fetch_bounded(state, &url, &rev).await?;
     let queued = queue_commit(state, user.id, project, &fetched, &url, &rev).await?;
     Ok(crate::api::accepted(SubmissionCreated {
         id: queued.id,
@@ -255,14 +300,16 @@ pub(crate) async fn git_source(
 const WEBHOOK_PATH: &str = "/api/hooks/git";
 
 /// Link a repository to the signed-in learner, so its pushes are graded as theirs. One
-/// repository belongs to one account.
+/// repository belongs to one account. The link is pending until a delivery signed with its
+/// secret arrives (set the webhook up; its ping will do): until then another learner may link
+/// the repository instead, so nobody can hold a repository they cannot set webhooks on.
 #[utoipa::path(post, path = "/api/me/repos", tag = "git",
     request_body = LinkRequest,
     responses(
         (status = 201, description = "linked; set up the webhook with this secret", body = RepoLinked),
         (status = 400, description = "not a repository URL, or not on an allowed host", body = ErrorBody),
         (status = 401, description = "no API token, or an unknown or expired one", body = ErrorBody),
-        (status = 409, description = "linked to another account", body = ErrorBody),
+        (status = 409, description = "linked to another account, and confirmed", body = ErrorBody),
         (status = 415, description = "the body is not sent as application/json", body = ErrorBody),
         (status = 422, description = "the JSON lacks a url", body = ErrorBody),
     ))]
@@ -280,6 +327,7 @@ async fn link_repo(
             key: url.key(),
             webhook_url: WEBHOOK_PATH.into(),
             webhook_secret: linked.webhook_secret,
+            confirmed: linked.confirmed,
         }),
     ))
 }
@@ -307,7 +355,8 @@ pub(crate) async fn link_for(
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 format!("{url} is linked to another account"),
-                "a repository is graded as one learner's; ask an operator if it is yours",
+                "a repository is graded as one learner's once a delivery signed with its \
+                 secret confirmed the link; ask an operator if it is yours",
             ));
         }
         Err(e) => return Err(e.into()),
@@ -336,6 +385,7 @@ async fn list_repos(
                 created_at: l.created_at,
                 webhook_url: WEBHOOK_PATH.into(),
                 webhook_secret: l.webhook_secret,
+                confirmed: l.confirmed,
             })
             .collect(),
     ))
@@ -346,19 +396,24 @@ async fn list_repos(
 ///
 /// A delivery is believed when it is signed with the secret of the repository it names (made
 /// when the learner linked it), or with the operator's secret (for a school's organisation-wide
-/// hook, whose secret learners never see). A learner's secret signs only their own repository.
+/// hook, whose secret learners never see). A learner's secret signs only their own repository,
+/// and its first delivery (a ping too) confirms their link.
 #[utoipa::path(post, path = "/api/hooks/git", tag = "git", security(()),
     request_body(description = "GitHub's or GitLab's push (or ping) payload, signed in \
         X-Hub-Signature-256 or X-Gitlab-Token", content = Object),
     responses(
         (status = 200, description = "a ping, an event that is not graded, or a push that touched no project", body = HookAnswer),
         (status = 202, description = "the submissions queued", body = HookAnswer),
-        (status = 400, description = "not JSON, no delivery id, or too old", body = ErrorBody),
+        (status = 400, description = "not JSON, too old, or dated in the future", body = ErrorBody),
         (status = 401, description = "not signed, or signed with another secret", body = ErrorBody),
         (status = 404, description = "no learner linked the repository", body = ErrorBody),
-        (status = 409, description = "the delivery was handled already", body = ErrorBody),
+        (status = 409, description = "this repository's ref was pushed at this commit before (a replay)", body = ErrorBody),
+        (status = 429, description = "the learner's submissions are over the rate limit", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
         (status = 413, description = "the payload is too large", body = ErrorBody),
         (status = 422, description = "the commit cannot be fetched", body = ErrorBody),
+        (status = 503, description = "every git fetch slot is busy", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
         (status = 504, description = "fetching the commit took too long", body = ErrorBody),
     ))]
 async fn push_hook(
@@ -393,7 +448,15 @@ async fn push_hook(
         .as_ref()
         .map(|secret| webhook::verify(secret, &headers, &body));
     match (by_link, by_operator) {
-        (Some(Ok(())), _) | (_, Some(Ok(()))) => {}
+        (Some(Ok(())), _) => {
+            // Signed with the link's own secret: whoever linked it can set the repository's
+            // webhook, which proves the repository theirs.
+            if let Some(link) = link.as_ref().filter(|link| !link.confirmed) {
+                state.store.git().confirm_link(link.id, now_ms()).await?;
+                tracing::info!(link = link.id, "repository link confirmed");
+            }
+        }
+        (_, Some(Ok(()))) => {}
         (Some(Err(error)), _) | (None, Some(Err(error))) => return Err(refused(error)),
         (None, None) => return Err(refused(webhook::SignatureError::Mismatch)),
     }
@@ -414,12 +477,8 @@ async fn push_hook(
     if event != "push" && event != "push hook" {
         return ignored(format!("`{event}` events are not graded"));
     }
-    let delivery = webhook::delivery_id(&headers).ok_or_else(|| {
-        ApiError::bad_request(
-            "the delivery has no id",
-            "send X-GitHub-Delivery, X-Gitlab-Event-UUID or Idempotency-Key",
-        )
-    })?;
+    // The delivery id is not signed: it is only logged, never trusted to tell replays apart.
+    let delivery_id = webhook::delivery_id(&headers).unwrap_or_default();
     let Some(push) = Push::parse(&payload) else {
         return ignored("not a push of a commit".into());
     };
@@ -443,12 +502,25 @@ async fn push_hook(
                 ),
             ));
         }
+        if -age_ms > MAX_CLOCK_SKEW.as_millis() as i64 {
+            return Err(ApiError::bad_request(
+                "this push is dated in the future",
+                "check the sender's clock, then push again",
+            ));
+        }
     }
+    // A replay is the same repository, ref and commit, whatever the delivery id says: those
+    // are what the signature covers (and what GitLab's token, which signs nothing, vouches for).
+    let delivery = push_key(&link, &push);
     if !state.store.git().first_delivery(&delivery, now).await? {
-        tracing::warn!(%delivery, "webhook replay refused");
+        tracing::warn!(%delivery_id, commit = %push.after, "webhook replay refused");
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            format!("delivery `{delivery}` was handled already"),
+            format!(
+                "the push of {} to `{}` was handled already",
+                short(&push.after),
+                push.git_ref
+            ),
             "a replayed delivery is never graded twice; push a new commit",
         ));
     }
@@ -458,8 +530,22 @@ async fn push_hook(
         state.store.git().forget_delivery(&delivery).await?;
     }
     let (status, queued) = handled?;
-    tracing::info!(%delivery, commit = %push.after, "push handled");
+    tracing::info!(%delivery_id, commit = %push.after, "push handled");
     Ok((status, Json(HookAnswer::Push(queued))))
+}
+
+/// How far in the future a push may be dated (the sender's clock may be ahead of ours).
+const MAX_CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
+
+/// The replay key of a push: its linked repository, ref and commit, hashed.
+fn push_key(link: &RepoLink, push: &Push) -> String {
+    let mut hash = Sha256::new();
+    for part in [link.id.to_string().as_str(), &push.git_ref, &push.after] {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    format!("push:{hex}")
 }
 
 /// The link of the repository a payload names, if a learner linked it.
@@ -500,9 +586,9 @@ async fn grade_push(
         };
         return Ok((StatusCode::OK, nothing));
     }
-    let fetched = fetch::fetch(&url, &push.after, &state.git.limits)
-        .await
-        .map_err(fetch_refused)?;
+    // A graded push takes one of the learner's submission slots, like an upload.
+    crate::api::take_slot(state, link.user_id).await?;
+    let fetched = fetch_bounded(state, &url, &push.after).await?;
     let mut submissions = Vec::new();
     let mut skipped = Vec::new();
     for project in projects {
