@@ -152,6 +152,8 @@ fn uploads_are_checked_before_anything_is_stored() {
     sandbox.add_user(&db, "eve", "learner");
     let ada = sandbox.token(&db, "ada", "1h");
     let eve = sandbox.token(&db, "eve", "1h");
+    sandbox.add_user(&db, "bob", "learner");
+    let bob = sandbox.token(&db, "bob", "1h");
     let server = sandbox.serve(
         &db,
         &[
@@ -293,8 +295,10 @@ fn uploads_are_checked_before_anything_is_stored() {
             .unwrap()
             .contains("at most 3")
     );
-    // Another user is not held back by ada's submissions.
-    assert_eq!(post(&eve, &project, "application/gzip", &good).status, 202);
+    // Refused uploads take slots too: eve, refused many times, is held back as well.
+    assert_eq!(post(&eve, &project, "application/gzip", &good).status, 429);
+    // Another user is not held back by ada's or eve's attempts.
+    assert_eq!(post(&bob, &project, "application/gzip", &good).status, 202);
 }
 
 /// A `.tar.gz` made by GNU tar holding a symbolic link, or a `../` path.

@@ -370,9 +370,12 @@ mod tests {
     #[test]
     fn skips_unwanted_files_unread_but_counts_their_size() {
         let files = BTreeMap::from([
-            ("a.js".to_owned(), b"a".to_vec()),
-            ("node_modules/x.js".to_owned(), vec![7u8; 4096]),
-            ("notes.txt".to_owned(), b"n".to_vec()),
+            ("a.js".to_owned(), LearnerFile::new(b"a".to_vec())),
+            (
+                "node_modules/x.js".to_owned(),
+                LearnerFile::new(vec![7u8; 4096]),
+            ),
+            ("notes.txt".to_owned(), LearnerFile::new(b"n".to_vec())),
         ]);
         let packed = pack_tar_gz(&files).unwrap();
         let (kept, skipped) =
@@ -380,7 +383,10 @@ mod tests {
         assert_eq!(kept.keys().collect::<Vec<_>>(), ["a.js"]);
         assert_eq!(skipped, 2);
         // A bomb among the skipped files is still refused by its size.
-        let bomb = BTreeMap::from([("junk.bin".to_owned(), vec![0u8; 40 * 1024 * 1024])]);
+        let bomb = BTreeMap::from([(
+            "junk.bin".to_owned(),
+            LearnerFile::new(vec![0u8; 40 * 1024 * 1024]),
+        )]);
         let limits = UploadLimits {
             max_file: 64 * 1024 * 1024,
             ..UploadLimits::default()

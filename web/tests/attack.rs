@@ -101,9 +101,12 @@ async fn upload_to(client: &reqwest::Client, base: &str, token: &str, archive: V
 }
 
 fn archive(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let files: BTreeMap<String, Vec<u8>> = files
+    let files: BTreeMap<String, checker::submission::LearnerFile> = files
         .iter()
-        .map(|(path, contents)| ((*path).to_owned(), contents.clone()))
+        .map(|(path, contents)| {
+            let file = checker::submission::LearnerFile::new(contents.clone());
+            ((*path).to_owned(), file)
+        })
         .collect();
     checker::upload::pack_tar_gz(&files).unwrap()
 }
