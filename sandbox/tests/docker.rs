@@ -704,9 +704,13 @@ async fn a_check_that_ends_takes_what_it_changed_with_its_files() {
     pod.upload(&[SandboxFile::new("lib/learner.js", b"1\n".to_vec())])
         .await
         .unwrap();
-    pod.run(&run("mkdir -p old/inside; echo kept > /tmp/before"))
-        .await
-        .unwrap();
+    // The mark is taken up to 0.2 s early (files are stamped by a coarse clock): what comes
+    // before it must come earlier than that to count as older.
+    pod.run(&run(
+        "mkdir -p old/inside; echo kept > /tmp/before; sleep 0.3",
+    ))
+    .await
+    .unwrap();
     let mark = pod
         .place_for_check(&[SandboxFile::new("secret.js", b"s\n".to_vec())])
         .await
