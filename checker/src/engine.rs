@@ -1,6 +1,7 @@
 //! The grading engine: a submission's tasks spread over lanes (sandboxes), each task's checks
 //! run in order in one of them. Callers use it through [`crate::grading::Grader`].
 
+use std::path::Path;
 use std::time::Instant;
 
 use bytesize::ByteSize;
@@ -8,7 +9,7 @@ use sandbox::{Engine, Sandbox, SandboxConfig, SandboxError, SandboxFile};
 
 use crate::checks::Context;
 use crate::report::{CheckReport, Report, TaskReport, Verdict};
-use crate::spec::{Check, Project, Task};
+use crate::spec::{Check, GraderFile, Project, Task};
 use crate::submission::Submission;
 
 /// Progress while grading, for live displays. With several lanes, events of different tasks
@@ -133,7 +134,7 @@ async fn grade_lane(
     let grader_files: Vec<SandboxFile> = project
         .grader_files
         .iter()
-        .map(|f| SandboxFile::new(&f.name, f.contents.clone()))
+        .map(GraderFile::to_sandbox)
         .collect();
     sandbox.upload_protected(&grader_files).await?;
     let learner_files: Vec<SandboxFile> = submission
@@ -210,11 +211,7 @@ async fn run_check(
 /// check can read them, nor any copy this check's code made of them.
 async fn run_with_own_files(context: &Context<'_>) -> CheckReport {
     let (sandbox, check) = (context.sandbox, context.check);
-    let own: Vec<SandboxFile> = check
-        .own_files
-        .iter()
-        .map(|f| SandboxFile::new(&f.name, f.contents.clone()))
-        .collect();
+    let own: Vec<SandboxFile> = check.own_files.iter().map(GraderFile::to_sandbox).collect();
     let mark = match sandbox.place_for_check(&own).await {
         Ok(mark) => mark,
         Err(error) => {
@@ -237,21 +234,15 @@ async fn run_with_own_files(context: &Context<'_>) -> CheckReport {
     }
 }
 
-/// The folders holding `files` (`lib` and `lib/util` for `lib/util/x.js`).
+/// The folders holding `files` (`lib` and `lib/util` for `lib/util/x.js`), in order.
 fn folders_of(files: &[&str]) -> Vec<String> {
-    let mut folders = Vec::new();
-    for file in files {
-        let mut end = 0;
-        while let Some(slash) = file[end..].find('/') {
-            end += slash;
-            let folder = file[..end].to_owned();
-            if !folders.contains(&folder) {
-                folders.push(folder);
-            }
-            end += 1;
-        }
-    }
-    folders
+    let folders: std::collections::BTreeSet<&str> = files
+        .iter()
+        .flat_map(|file| Path::new(file).ancestors().skip(1))
+        .filter_map(Path::to_str)
+        .filter(|folder| !folder.is_empty())
+        .collect();
+    folders.into_iter().map(str::to_owned).collect()
 }
 
 #[cfg(test)]

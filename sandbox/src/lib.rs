@@ -72,7 +72,7 @@ pub use engine::Engine;
 pub use error::SandboxError;
 pub use pod::{Sandbox, SandboxConfig};
 pub use run::{RunOutcome, RunRequest, Termination};
-pub use scoped::CheckMark;
+pub use scoped::{CheckMark, shell_quote};
 pub use service::{Readiness, ServiceSpec};
 
 /// Where the submission's files live inside the container (a tmpfs).

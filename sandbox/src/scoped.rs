@@ -173,8 +173,8 @@ fn quoted(paths: &[&str]) -> String {
         .join(" ")
 }
 
-/// `text` in single quotes for `/bin/sh`.
-fn shell_quote(text: &str) -> String {
+/// `text` in single quotes for `/bin/sh`: one word, whatever it holds.
+pub fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 

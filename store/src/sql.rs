@@ -174,7 +174,6 @@ where
     for<'q> String: Encode<'q, D> + Decode<'q, D> + Type<D>,
     for<'q> &'q str: Encode<'q, D> + Type<D>,
     for<'q> Vec<u8>: Encode<'q, D> + Decode<'q, D> + Type<D>,
-    for<'q> bool: Encode<'q, D> + Decode<'q, D> + Type<D>,
     for<'q> Option<i64>: Encode<'q, D>,
     for<'q> Option<String>: Encode<'q, D>,
     for<'q> Option<&'q str>: Encode<'q, D>,

@@ -84,7 +84,7 @@ impl Tool {
 
     /// The `/bin/sh` command that checks `files`, and what it reads on standard input.
     fn command(self, files: &[String]) -> (String, Option<Vec<u8>>) {
-        let quoted: Vec<String> = files.iter().map(|f| shell_quote(f)).collect();
+        let quoted: Vec<String> = files.iter().map(|f| sandbox::shell_quote(f)).collect();
         let files = quoted.join(" ");
         // -W ignore: pep8 1.7.1 warns that it was renamed, and both warn about old regexes.
         match self {
@@ -347,11 +347,6 @@ pub fn parse_findings(tool: Tool, stdout: &str, files: &[String]) -> Vec<String>
             }
         })
         .collect()
-}
-
-/// `text` as one `/bin/sh` word.
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 #[cfg(test)]

@@ -224,10 +224,7 @@ impl TestsCheck {
         let mut stale: Vec<&str> = placed.difference(&names).map(String::as_str).collect();
         stale.push("__pycache__");
         context.sandbox.remove_check_files(&stale).await?;
-        let upload: Vec<sandbox::SandboxFile> = files
-            .iter()
-            .map(|f| sandbox::SandboxFile::new(&f.name, f.contents.clone()))
-            .collect();
+        let upload: Vec<sandbox::SandboxFile> = files.iter().map(GraderFile::to_sandbox).collect();
         placed.extend(names);
         context.sandbox.place_for_check(&upload).await?;
         let mut env = context.project.env.clone();
@@ -255,7 +252,7 @@ async fn restore(
         .grader_files
         .iter()
         .filter(|f| placed.contains(&f.name))
-        .map(|f| sandbox::SandboxFile::new(&f.name, f.contents.clone()))
+        .map(GraderFile::to_sandbox)
         .collect();
     let mut gone: Vec<&str> = placed
         .iter()

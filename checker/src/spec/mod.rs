@@ -78,6 +78,13 @@ pub struct GraderFile {
     pub contents: Vec<u8>,
 }
 
+impl GraderFile {
+    /// The file as the sandbox places it.
+    pub fn to_sandbox(&self) -> sandbox::SandboxFile {
+        sandbox::SandboxFile::new(&self.name, self.contents.clone())
+    }
+}
+
 /// One task of a project.
 #[derive(Debug, Clone)]
 pub struct Task {
