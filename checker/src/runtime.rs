@@ -43,9 +43,25 @@ pub const RUNTIMES: &[Runtime] = &[
     Runtime {
         name: "node",
         image: "checker/node:bookworm",
-        packages: &["nodejs"],
+        // The school's JavaScript toolchain as far as Debian ships it: ESLint 6.4 (its version),
+        // TypeScript 4.8, Babel 7, mocha/chai/sinon for learners' tests, Express and request.
+        packages: &[
+            "nodejs",
+            "eslint",
+            "node-typescript",
+            "node-babel7",
+            "mocha",
+            "chai",
+            "node-sinon",
+            "node-chai-as-promised",
+            "node-express",
+            "node-body-parser",
+            "node-request",
+            "node-supertest",
+        ],
         wheels: &[],
-        description: "Node.js 18 (Debian 12's nodejs package)",
+        description: "Node.js 18 (Debian 12's nodejs package) with ESLint 6.4, TypeScript 4.8, \
+                      Babel 7, mocha, chai, sinon, Express and request",
     },
     Runtime {
         name: "python",
@@ -55,6 +71,18 @@ pub const RUNTIMES: &[Runtime] = &[
             "python3-parameterized",
             "python3-requests",
             "mypy",
+            // Servers and services the backend projects talk to (Flask apps, Redis, MySQL).
+            "python3-flask",
+            "python3-flask-babel",
+            "python3-flask-cors",
+            "python3-babel",
+            "python3-tz",
+            "python3-redis",
+            "python3-bcrypt",
+            "python3-sqlalchemy",
+            "python3-pymysql",
+            "mariadb-client",
+            "curl",
         ],
         // The versions the school's style checks used.
         wheels: &[
@@ -70,9 +98,17 @@ pub const RUNTIMES: &[Runtime] = &[
                 url: "https://files.pythonhosted.org/packages/42/3f/669429ce58de2c22d8d2c542752e137ec4b9885fff398d3eceb1a7f5acb4/pep8-1.7.1-py2.py3-none-any.whl",
                 sha256: "b22cfae5db09833bb9bd7c8463b53e1a9c9b39f12e304a8d0bba729c501827ee",
             },
+            // What the school's personal-data task imports; pure Python, not in Debian.
+            Wheel {
+                name: "mysql-connector-python",
+                version: "8.0.33",
+                url: "https://files.pythonhosted.org/packages/a9/98/3cd603a0130a4bc088942b51c142ce13de3bf21a26b4f960527859a780da/mysql_connector_python-8.0.33-py2.py3-none-any.whl",
+                sha256: "c20a85a69af41d2d7d5cf52106f0b9473775819d189487c6ff3d3f3946931ca2",
+            },
         ],
         description: "Python 3.11 (Debian 12's python3) with parameterized, requests, mypy 1.0, \
-                      pycodestyle 2.5.0 and pep8 1.7.1",
+                      pycodestyle 2.5.0, pep8 1.7.1, Flask 2.2 with Flask-Babel 2, redis-py, \
+                      bcrypt, SQLAlchemy 1.4, mysql-connector and the mysql client",
     },
 ];
 
