@@ -6,7 +6,8 @@
 //! (`pycodestyle.py`, `ast.py`) is never imported in its place, and nothing the learner wrote
 //! replaces the script. Findings read `file:line:col CODE message`, one per line.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use bytesize::ByteSize;
@@ -27,6 +28,9 @@ keys! {
         /// Files of the task to check (default: every `.py` file of the task).
         #[schemars(with = "Option<Vec<String>>")]
         pub paths: Option<Vec<Spanned<String>>>,
+        /// `docstrings` only: the fewest words a docstring may have (default 1: not empty).
+        #[schemars(with = "Option<u32>")]
+        pub min_words: Option<Spanned<u32>>,
     }
 }
 
@@ -83,29 +87,45 @@ impl Tool {
     }
 
     /// The `/bin/sh` command that checks `files`, and what it reads on standard input.
-    fn command(self, files: &[String]) -> (String, Option<Vec<u8>>) {
+    /// `min_words` is the fewest words a docstring may have; `mypy_cache`: the platform placed
+    /// [`MYPY_CACHE`] (never read otherwise: a learner's program may have written one).
+    fn command(
+        self,
+        files: &[String],
+        min_words: u32,
+        mypy_cache: bool,
+    ) -> (String, Option<Vec<u8>>) {
         let quoted: Vec<String> = files.iter().map(|f| sandbox::shell_quote(f)).collect();
         let files = quoted.join(" ");
         // -W ignore: pep8 1.7.1 warns that it was renamed, and both warn about old regexes.
+        // No tool reads a configuration file: one written by a learner's program in an earlier
+        // check (setup.cfg, mypy.ini in the work directory) would silence it.
         match self {
-            Tool::Pycodestyle => (
-                format!("exec python3 -I -W ignore -m pycodestyle -- {files}"),
+            Tool::Pycodestyle | Tool::Pep8 => (
+                format!(
+                    "exec python3 -I -W ignore -c 'import {} as tool; tool.PROJECT_CONFIG = (); \
+                     tool.USER_CONFIG = None; tool._main()' -- {files}",
+                    self.name()
+                ),
                 None,
             ),
-            Tool::Pep8 => (
-                format!("exec python3 -I -W ignore -m pep8 -- {files}"),
-                None,
-            ),
+            // A fresh cache for every run, started from the standard library's when placed.
             Tool::Mypy => (
                 format!(
-                    "exec python3 -I -m mypy --cache-dir=/dev/null --show-column-numbers \
-                     --show-error-codes --no-error-summary --no-color-output --no-pretty \
-                     --hide-error-context -- {files}"
+                    "cache=$(mktemp -d) && {} python3 -I -m mypy --config-file= \
+                     --cache-dir=\"$cache\" --show-column-numbers --show-error-codes \
+                     --no-error-summary --no-color-output --no-pretty --hide-error-context \
+                     -- {files}; status=$?; rm -rf \"$cache\"; exit $status",
+                    if mypy_cache {
+                        format!("tar -x -f {MYPY_CACHE} -C \"$cache\" &&")
+                    } else {
+                        String::new()
+                    }
                 ),
                 None,
             ),
             Tool::Docstrings | Tool::Annotations => (
-                format!("exec python3 -I - {} {files}", self.name()),
+                format!("exec python3 -I - {} {min_words} {files}", self.name()),
                 Some(SCRIPT.as_bytes().to_vec()),
             ),
         }
@@ -114,6 +134,38 @@ impl Tool {
 
 /// Checker's docstring and annotation checks, run by the sandbox's Python.
 const SCRIPT: &str = include_str!("style.py");
+
+/// The grader's file holding mypy's cache of the standard library, placed for a mypy check.
+const MYPY_CACHE: &str = ".checker-mypy-cache.tar";
+
+/// Makes mypy's cache of the standard library's stubs (what checking an empty module reads)
+/// as a tar on standard output. It runs in a fresh folder, without configuration, on the
+/// image's typeshed alone, so nothing of a learner's can end up in it.
+const MYPY_WARM_UP: &str = "d=$(mktemp -d) && cd \"$d\" && : > empty.py && python3 -I -m mypy \
+    --config-file= --cache-dir=cache empty.py >/dev/null && rm -f cache/*/empty.* && \
+    tar -c -f - -C cache .; status=$?; rm -rf \"$d\"; exit $status";
+
+/// mypy's standard library cache per runtime image, made once per process: with it a check
+/// reads the stubs' cached analysis instead of analysing them again (seconds of its time).
+static MYPY_WARM: LazyLock<Mutex<HashMap<String, Arc<Vec<u8>>>>> = LazyLock::new(Default::default);
+
+/// The standard library cache for the sandbox's image, made in this sandbox the first time;
+/// `None` when it cannot be made (the check then runs without it).
+async fn mypy_cache(context: &Context<'_>) -> Option<Arc<Vec<u8>>> {
+    let image = &context.project.image;
+    if let Some(cache) = MYPY_WARM.lock().ok()?.get(image) {
+        return Some(cache.clone());
+    }
+    let mut request = sandbox::RunRequest::new(MYPY_WARM_UP, MIN_TIME);
+    request.output_limit = ByteSize::mib(64);
+    let outcome = context.sandbox.run(&request).await.ok()?;
+    if outcome.exit_code != Some(0) || outcome.stdout.is_empty() {
+        return None;
+    }
+    let cache = Arc::new(outcome.stdout);
+    MYPY_WARM.lock().ok()?.insert(image.clone(), cache.clone());
+    Some(cache)
+}
 
 /// How long a tool may take, whatever the project's limit: a slow tool is never the learner's
 /// fault (mypy alone takes seconds to start).
@@ -132,6 +184,8 @@ pub struct StyleCheck {
     pub tool: Tool,
     /// The learner files it checks.
     pub paths: Vec<String>,
+    /// The fewest words a docstring may have (`docstrings` only; 1 otherwise).
+    pub min_words: u32,
     /// Wall-clock limit.
     pub time: Duration,
     /// Output cap.
@@ -205,16 +259,41 @@ impl Kind for StyleCheck {
                 python
             }
         };
+        let min_words = match &keys.min_words {
+            None => 1,
+            Some(words) => {
+                let here = Validator::loc(words);
+                if tool.is_some_and(|tool| tool != Tool::Docstrings) {
+                    spec.error(
+                        here,
+                        "`min_words` applies to `style: docstrings` only",
+                        Some("remove it, or use it on a docstrings check"),
+                    );
+                } else if words.value == 0 {
+                    spec.error(here, "`min_words` is at least 1", None);
+                }
+                words.value.max(1)
+            }
+        };
         Some(StyleCheck {
             tool: tool?,
             paths,
+            min_words,
             time: limits.time.max(MIN_TIME),
             output: limits.output.max(MIN_OUTPUT),
         })
     }
 
     async fn execute(&self, context: &Context<'_>) -> CheckReport {
-        let (script, stdin) = self.tool.command(&self.paths);
+        // Without its cache mypy still runs, only slower.
+        let mut placed = false;
+        if self.tool == Tool::Mypy
+            && let Some(cache) = mypy_cache(context).await
+        {
+            let file = sandbox::SandboxFile::new(MYPY_CACHE, cache.to_vec());
+            placed = context.sandbox.place_for_check(&[file]).await.is_ok();
+        }
+        let (script, stdin) = self.tool.command(&self.paths, self.min_words, placed);
         let request = sandbox::RunRequest {
             script,
             stdin,
@@ -229,6 +308,12 @@ impl Kind for StyleCheck {
                 format!("the platform failed to run {}: {error}", self.tool.label()),
             ),
         };
+        if placed && let Err(error) = context.sandbox.remove_check_files(&[MYPY_CACHE]).await {
+            report = context.explained(
+                Verdict::InternalError,
+                format!("the platform failed to remove mypy's cache: {error}"),
+            );
+        }
         if report.verdict != Verdict::Passed {
             report.points = 0;
         }
@@ -424,14 +509,29 @@ mod tests {
 
     #[test]
     fn commands_quote_file_names_and_isolate_python() {
-        let (script, stdin) = Tool::Pep8.command(&files(&["it's.py"]));
-        assert_eq!(script, r"exec python3 -I -W ignore -m pep8 -- 'it'\''s.py'");
+        let (script, stdin) = Tool::Pep8.command(&files(&["it's.py"]), 1, false);
+        assert!(script.starts_with("exec python3 -I -W ignore -c 'import pep8 as tool;"));
+        assert!(
+            script.ends_with(r"tool._main()' -- 'it'\''s.py'"),
+            "{script}"
+        );
         assert!(stdin.is_none());
-        let (script, stdin) = Tool::Docstrings.command(&files(&["a.py", "b.py"]));
-        assert_eq!(script, "exec python3 -I - docstrings 'a.py' 'b.py'");
+        let (script, stdin) = Tool::Docstrings.command(&files(&["a.py", "b.py"]), 2, false);
+        assert_eq!(script, "exec python3 -I - docstrings 2 'a.py' 'b.py'");
         assert_eq!(stdin.as_deref(), Some(SCRIPT.as_bytes()));
+        // mypy reads the platform's cache only when it was placed, and never a config file.
+        let (cold, _) = Tool::Mypy.command(&files(&["a.py"]), 1, false);
+        let (warm, _) = Tool::Mypy.command(&files(&["a.py"]), 1, true);
+        assert!(
+            !cold.contains(MYPY_CACHE) && warm.contains(MYPY_CACHE),
+            "{warm}"
+        );
+        assert!(cold.contains("--config-file= ") && warm.contains("--config-file= "));
         for tool in Tool::ALL {
-            assert!(tool.command(&[]).0.contains("python3 -I "), "{tool:?}");
+            assert!(
+                tool.command(&[], 1, false).0.contains("python3 -I "),
+                "{tool:?}"
+            );
             assert_eq!(Tool::from_name(tool.name()), Some(tool));
         }
     }
