@@ -546,3 +546,131 @@ async fn without_javascript_pages_still_work_and_refresh_while_grading() {
     browser.sign_out().await;
     browser.close().await;
 }
+
+/// A style check's findings, `file:line:col CODE message` one per line, as the learner reads them
+/// after `checker submit --wait` and on the submission's page: each finding its own line, quotes
+/// and backslashes as written, nothing escaped twice, the page not broken by them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn style_findings_read_one_per_line_in_the_terminal_and_the_browser() {
+    let python = std::process::Command::new("docker")
+        .args(["image", "inspect", "checker/python:bookworm"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !docker_ready()
+        || !support::available(
+            "checker/python:bookworm",
+            python,
+            "run `checker images build python`",
+        )
+    {
+        return;
+    }
+    let Some(browser) = Browser::start(1280, 900).await else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let db = sandbox.sqlite();
+    let (ada_token, _) = class(&sandbox, &db);
+    let fixtures = support::root().join("tests/fixtures/python-style");
+    let tasks = sandbox.path("tasks");
+    support::fixtures::copy_dir(&fixtures.join("project"), &tasks.join("python-style"));
+    let tasks_arg = tasks.display().to_string();
+    let server = sandbox.serve(&db, &["--tasks-dir", &tasks_arg], &[]);
+    let base = server.url.clone();
+
+    // The reference with the flawed 0-add.py: every style tool finds something.
+    let dir = sandbox.path("flawed");
+    support::fixtures::copy_dir(&fixtures.join("reference"), &dir);
+    std::fs::copy(fixtures.join("flawed/0-add.py"), dir.join("0-add.py")).unwrap();
+    let output = sandbox
+        .checker()
+        .args(["submit", "python-style", &dir.display().to_string()])
+        .args(["--wait", "--server", &base])
+        .env("CHECKER_TOKEN", &ada_token)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let printed = support::stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{printed}");
+    let findings = [
+        "0-add.py:3:1 E741 ambiguous variable name 'l'",
+        "0-add.py:4:23 W605 invalid escape sequence '\\d'",
+        "0-add.py:5:1 E302 expected 2 blank lines, found 0",
+    ];
+    // In the terminal: the count, then each finding on its own indented line.
+    let mut expected = String::from("      pycodestyle 2.5.0 found 3 problems:\n");
+    for finding in findings {
+        expected.push_str(&format!("      {finding}\n"));
+    }
+    assert!(printed.contains(&expected), "{printed}");
+    assert!(
+        printed.contains("      mypy found 1 problem:\n      0-add.py:6:12 return-value"),
+        "{printed}"
+    );
+    let id: i64 = support::stderr(&output)
+        .split_once("submitted as #")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no submission id in: {}", support::stderr(&output)));
+
+    // In the browser: the count as the reason's sentence, the findings below it line by line.
+    browser.sign_in(&base, "ada", "password123").await;
+    browser
+        .client
+        .goto(&format!("{base}/submissions/{id}"))
+        .await
+        .unwrap();
+    browser
+        .wait_text("#status", "Graded", Duration::from_secs(30))
+        .await;
+    let check = browser
+        .wait_text(
+            "li.check",
+            "follows pycodestyle 2.5",
+            Duration::from_secs(15),
+        )
+        .await;
+    assert!(
+        check.contains("Wrong output") && check.contains("pycodestyle 2.5.0 found 3 problems:"),
+        "{check}"
+    );
+    let blocks = browser
+        .client
+        .find_all(Locator::Css("li.check pre.findings"))
+        .await
+        .unwrap();
+    let mut shown = Vec::new();
+    for block in blocks {
+        shown.push(block.text().await.unwrap());
+    }
+    assert!(
+        shown.iter().any(|text| text.lines().eq(findings)),
+        "the findings, one per line: {shown:#?}"
+    );
+    // Rendered as lines, not one run of text: the block is as tall as its three lines.
+    let heights = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('pre.findings')].map(e => { \
+             const s = getComputedStyle(e); \
+             const line = parseFloat(s.lineHeight) || parseFloat(s.fontSize) * 1.2; \
+             return (e.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)) \
+             / line; })",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let tallest = heights
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h.as_f64())
+        .fold(0.0, f64::max);
+    assert!(tallest > 2.9, "lines of the blocks: {heights}");
+    let page = browser.body_text().await;
+    for escaped in ["\\n", "&#39;", "&amp;", "\\'"] {
+        assert!(!page.contains(escaped), "`{escaped}` in the page:\n{page}");
+    }
+    browser.screenshot("10-style-findings").await;
+    browser.close().await;
+}

@@ -265,7 +265,13 @@ fn check_item(check: &CheckReport) -> Markup {
                 p.limit { "Limit hit: " (limit) }
             }
             @if let Some(reason) = &check.reason {
-                p.reason { (visible_lines(reason)) }
+                // A reason may go on with lines of findings (`file:line:col CODE message`):
+                // those keep their lines, in a monospaced block.
+                @let (first, rest) = reason.split_once('\n').unwrap_or((reason, ""));
+                p.reason { (visible(first)) }
+                @if !rest.trim().is_empty() {
+                    pre.findings { (visible_lines(rest)) }
+                }
             }
             @if let Some(message) = &check.message {
                 p.hint { "Hint: " (message) }
