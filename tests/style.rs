@@ -146,6 +146,33 @@ fn each_tool_reports_its_own_findings() {
 }
 
 #[test]
+fn configuration_files_written_by_the_learners_program_silence_no_tool() {
+    if !python_ready() {
+        return;
+    }
+    // 0-main.py runs before the style checks and writes setup.cfg, tox.ini, mypy.ini and the
+    // user configurations, each ignoring everything.
+    let dir = submission(Some("flawed"), 0o755);
+    let fixtures = root().join("tests/fixtures/python-style");
+    std::fs::copy(
+        fixtures.join("config-writer/0-main.py"),
+        dir.path().join("0-main.py"),
+    )
+    .unwrap();
+    let (_, checks) = grade(dir.path());
+    assert_eq!(verdict(&checks, RUN), "passed");
+    assert_eq!(findings(&checks, PYCODESTYLE).len(), 3);
+    assert_eq!(findings(&checks, PEP8).len(), 1);
+    assert_eq!(
+        findings(&checks, MYPY),
+        [
+            "0-add.py:6:12 return-value Incompatible return value type (got \"float\", \
+             expected \"str\")"
+        ]
+    );
+}
+
+#[test]
 fn a_file_that_does_not_parse_is_a_finding() {
     if !python_ready() {
         return;
@@ -198,7 +225,8 @@ fn the_spec_names_unknown_tools_and_foreign_paths_with_their_place() {
         "id: bad-style\ntitle: Bad\nruntime: python\ntasks:\n  - id: t\n    title: T\n    \
          files: [a.py, notes.txt]\n    checks:\n      - name: lint\n        style: pylint\n      \
          - name: outside\n        style: pep8\n        paths: [b.py, notes.txt]\n      \
-         - name: shebang\n        file: a.py\n        first_line: \"a\\nb\"\n",
+         - name: shebang\n        file: a.py\n        first_line: \"a\\nb\"\n      \
+         - name: words\n        style: pep8\n        min_words: 2\n",
     )
     .unwrap();
     let output = run(&["tasks", "validate", &dir.path().display().to_string()]);
@@ -210,6 +238,7 @@ fn the_spec_names_unknown_tools_and_foreign_paths_with_their_place() {
         "project.yaml:13:17: `b.py` is not a file of this task",
         "project.yaml:13:23: `notes.txt` is not a Python file (.py)",
         "project.yaml:16:21: `first_line` is one line",
+        "project.yaml:19:20: `min_words` applies to `style: docstrings` only",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
