@@ -671,6 +671,14 @@ async fn style_findings_read_one_per_line_in_the_terminal_and_the_browser() {
     for escaped in ["\\n", "&#39;", "&amp;", "\\'"] {
         assert!(!page.contains(escaped), "`{escaped}` in the page:\n{page}");
     }
+    browser
+        .client
+        .execute(
+            "document.querySelector('pre.findings').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await
+        .unwrap();
     browser.screenshot("10-style-findings").await;
     browser.close().await;
 }
