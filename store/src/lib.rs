@@ -182,6 +182,8 @@ pub struct NewSubmission {
     pub source: String,
     /// Learner files by relative path: only those the spec names.
     pub files: Vec<StoredFile>,
+    /// The id of the request that brought it, carried into the worker's logs.
+    pub request_id: Option<String>,
 }
 
 /// One learner file of a submission.
@@ -281,6 +283,8 @@ pub struct Job {
     pub attempt: i64,
     /// The lease's unique owner; only its holder may renew, finish or release the job.
     pub lease_owner: String,
+    /// The id of the request that brought the submission, for the logs.
+    pub request_id: Option<String>,
 }
 
 /// A graded report, ready to store.
