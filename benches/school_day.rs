@@ -188,7 +188,9 @@ async fn main() {
         return;
     }
     let settings = Settings::from_env();
-    let pool = PgPool::connect(&settings.db).await.expect("the deployment's database");
+    let pool = PgPool::connect(&settings.db)
+        .await
+        .expect("the deployment's database");
     let started = Instant::now();
     let tokens = Arc::new(seed(&pool, settings.learners).await);
     println!(
@@ -270,7 +272,9 @@ async fn main() {
                 tokio::time::sleep(Duration::from_secs(2)).await;
                 if burst == total / 3 {
                     let worker = format!("{project}_worker-1_1");
-                    println!("  chaos: kill -9 {worker} (its job's lease expires, another claims it)");
+                    println!(
+                        "  chaos: kill -9 {worker} (its job's lease expires, another claims it)"
+                    );
                     docker(&["kill", "-s", "KILL", &worker]);
                     tokio::time::sleep(Duration::from_secs(5)).await;
                     docker(&["start", &worker]);
@@ -290,11 +294,12 @@ async fn main() {
         let accepted = tally.lock().await.accepted.len() - accepted_before;
         let seconds = burst_started.elapsed().as_secs_f64();
         burst_rates.push(accepted as f64 / seconds);
-        let queued: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM submissions WHERE status IN ('queued', 'running')")
-                .fetch_one(&pool)
-                .await
-                .unwrap_or(-1);
+        let queued: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM submissions WHERE status IN ('queued', 'running')",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap_or(-1);
         println!(
             "burst {}: {accepted} accepted in {seconds:.1} s ({:.0}/s); queue {queued}; server {}",
             burst + 1,
@@ -394,7 +399,12 @@ async fn main() {
     let mut upload = tally.upload_ms.clone();
     upload.sort_unstable();
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!("\n== school day: {} learners, {} accepted submissions in {} bursts", settings.learners, tally.accepted.len(), settings.bursts);
+    println!(
+        "\n== school day: {} learners, {} accepted submissions in {} bursts",
+        settings.learners,
+        tally.accepted.len(),
+        settings.bursts
+    );
     println!(
         "accepted/s per burst: {}",
         burst_rates

@@ -74,7 +74,14 @@ fn migrations_run_once_when_three_servers_start_at_once_on_postgres() {
             .map(|_| {
                 sandbox
                     .checker()
-                    .args(["serve", "--no-grade", "--listen", "127.0.0.1:0", "--db", &db])
+                    .args([
+                        "serve",
+                        "--no-grade",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--db",
+                        &db,
+                    ])
                     .args(["--tasks-dir", &smoke_tasks()])
                     .stdin(Stdio::null())
                     .stdout(Stdio::piped())
@@ -100,7 +107,11 @@ fn migrations_run_once_when_three_servers_start_at_once_on_postgres() {
             "SELECT count(*), count(DISTINCT version), bool_and(success), max(version)
              FROM _sqlx_migrations",
         );
-        assert_eq!(applied, format!("{newest}|{newest}|t|{newest}"), "{previous}");
+        assert_eq!(
+            applied,
+            format!("{newest}|{newest}|t|{newest}"),
+            "{previous}"
+        );
         // The newest migration's column is there, and the older rows kept.
         psql(&db, "SELECT request_id FROM submissions LIMIT 1");
         if previous {
@@ -120,12 +131,25 @@ struct Worker {
 }
 
 impl Worker {
-    fn start(sandbox: &Sandbox, db: &str, name: &str, args: &[&str], env: &[(&str, &str)]) -> Worker {
+    fn start(
+        sandbox: &Sandbox,
+        db: &str,
+        name: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Worker {
         let log = sandbox.path(&format!("{name}.log"));
         let mut child = sandbox
             .checker()
             .args(["worker", "--db", db, "--listen", "127.0.0.1:0"])
-            .args(["--tasks-dir", &smoke_tasks(), "--lease", "5s", "--poll", "200ms"])
+            .args([
+                "--tasks-dir",
+                &smoke_tasks(),
+                "--lease",
+                "5s",
+                "--poll",
+                "200ms",
+            ])
             .args(args)
             .envs(env.iter().copied())
             .stdin(Stdio::null())
@@ -180,20 +204,33 @@ fn a_worker_whose_docker_is_down_claims_nothing_and_says_why() {
         &[],
         &[("DOCKER_HOST", "unix:///nonexistent-checker.sock")],
     );
-    let health = wait_for("the worker to give up on Docker", Duration::from_secs(20), || {
-        let reply = get(&worker.health, "/healthz", None);
-        (reply.status == 503 && reply.body.contains("unreachable")).then_some(reply)
-    });
+    let health = wait_for(
+        "the worker to give up on Docker",
+        Duration::from_secs(20),
+        || {
+            let reply = get(&worker.health, "/healthz", None);
+            (reply.status == 503 && reply.body.contains("unreachable")).then_some(reply)
+        },
+    );
     let body = health.json();
     assert_eq!(body["status"], "unavailable");
     assert_eq!(body["docker"]["state"], "unreachable");
     assert!(
-        body["reason"].as_str().unwrap().contains("no jobs are claimed"),
+        body["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no jobs are claimed"),
         "{body}"
     );
     let metrics = get(&worker.health, "/metrics", None).body;
-    assert!(metrics.contains("checker_worker_docker_up 0\n"), "{metrics}");
-    assert!(metrics.contains("checker_worker_unready{reason="), "{metrics}");
+    assert!(
+        metrics.contains("checker_worker_docker_up 0\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("checker_worker_unready{reason="),
+        "{metrics}"
+    );
     let state = submission(&server.url, &ada, id);
     assert_eq!(
         (state["status"].as_str(), state["attempts"].as_i64()),
@@ -223,10 +260,14 @@ fn a_draining_worker_finishes_its_job_or_hands_it_back() {
     let id = submit_smoke(&server.url, &ada, "42\n", Some(4));
     running(id);
     worker.terminate();
-    let draining = wait_for("the worker to report draining", Duration::from_secs(5), || {
-        let reply = try_http("GET", &worker.health, "/healthz", None, None).ok()?;
-        (reply.status == 503).then_some(reply.json())
-    });
+    let draining = wait_for(
+        "the worker to report draining",
+        Duration::from_secs(5),
+        || {
+            let reply = try_http("GET", &worker.health, "/healthz", None, None).ok()?;
+            (reply.status == 503).then_some(reply.json())
+        },
+    );
     assert_eq!(draining["draining"], true, "{draining}");
     assert_eq!(worker.exit_code(Duration::from_secs(60)), Some(0));
     let state = submission(&server.url, &ada, id);
@@ -285,7 +326,13 @@ fn a_request_id_follows_a_submission_from_upload_to_score() {
     let json = ["--log-format", "json"];
     let server = sandbox.serve(
         &db,
-        &["--tasks-dir", &smoke_tasks(), "--no-grade", json[0], json[1]],
+        &[
+            "--tasks-dir",
+            &smoke_tasks(),
+            "--no-grade",
+            json[0],
+            json[1],
+        ],
         &[],
     );
     let worker = Worker::start(&sandbox, &db, "worker", &json, &[]);
@@ -379,7 +426,10 @@ fn a_restored_backup_serves_the_same_scores() {
     assert!(status.success());
 
     let server = sandbox.serve(&restored, &["--tasks-dir", &smoke_tasks()], &[]);
-    assert_eq!(get(&server.url, "/api/me/scores", Some(&ada)).json(), scores);
+    assert_eq!(
+        get(&server.url, "/api/me/scores", Some(&ada)).json(),
+        scores
+    );
     let again = get(&server.url, "/api/scores", Some(&prof));
     assert_eq!((again.status, again.body), (everyone.status, everyone.body));
     // The restored queue goes on: ids continue after the restored ones.

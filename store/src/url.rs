@@ -145,7 +145,10 @@ mod tests {
             .unwrap()
             .with_password("p@ss:w/rd")
             .unwrap();
-        assert_eq!(url.expose(), "postgres://checker:p%40ss%3Aw%2Frd@db:5432/checker");
+        assert_eq!(
+            url.expose(),
+            "postgres://checker:p%40ss%3Aw%2Frd@db:5432/checker"
+        );
         assert_eq!(url.to_string(), "postgres://checker:***@db:5432/checker");
         let twice = DbUrl::parse("postgres://checker:x@db/checker").unwrap();
         assert!(twice.with_password("y").is_err());

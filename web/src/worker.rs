@@ -521,9 +521,9 @@ impl WorkerHealth {
             _ if state.draining => Some("draining: the worker is stopping".into()),
             DockerState::Connected => None,
             DockerState::Connecting => Some("connecting to Docker".into()),
-            DockerState::Unreachable { reason } => {
-                Some(format!("Docker is unreachable, no jobs are claimed: {reason}"))
-            }
+            DockerState::Unreachable { reason } => Some(format!(
+                "Docker is unreachable, no jobs are claimed: {reason}"
+            )),
         }
     }
 
@@ -585,7 +585,11 @@ impl WorkerHealth {
             "# HELP checker_worker_claim_errors_total Claims the database failed."
         );
         let _ = writeln!(out, "# TYPE checker_worker_claim_errors_total counter");
-        let _ = writeln!(out, "checker_worker_claim_errors_total {}", state.claim_errors);
+        let _ = writeln!(
+            out,
+            "checker_worker_claim_errors_total {}",
+            state.claim_errors
+        );
         if let DockerState::Unreachable { reason } = &state.docker {
             // The reason as a label, so that an alert can say why.
             let reason = reason.replace(['\\', '"', '\n'], " ");
@@ -635,7 +639,11 @@ async fn healthz(State(health): State<Arc<WorkerHealth>>) -> Response {
         StatusCode::OK
     };
     let body = HealthBody {
-        status: if reason.is_some() { "unavailable" } else { "ok" },
+        status: if reason.is_some() {
+            "unavailable"
+        } else {
+            "ok"
+        },
         reason,
         state: health.snapshot(),
     };
