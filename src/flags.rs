@@ -34,8 +34,17 @@ pub struct DbArg {
 pub struct LogArg {
     /// `text` for people, `json` for log collectors (one object per line, with the
     /// `request_id` and `submission` of the lines about a submission).
-    #[arg(long, env = "CHECKER_LOG_FORMAT", default_value = "text", value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<web::LogFormat>()))]
+    #[arg(
+        long,
+        env = "CHECKER_LOG_FORMAT",
+        default_value = "text",
+        value_parser = parse_log_format
+    )]
     pub log_format: web::LogFormat,
+}
+
+fn parse_log_format(text: &str) -> Result<web::LogFormat, String> {
+    text.parse()
 }
 
 /// `--server`: the grading server a client command talks to.
