@@ -24,7 +24,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use checker::submission::LearnerFile;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::postgres::PgPool;
 use tokio::sync::Mutex;
@@ -89,42 +88,37 @@ fn now_ms() -> i64 {
         .as_millis() as i64
 }
 
-/// Writes the learners and one API token each; their tokens, by learner.
+/// Writes the learners (kept from an earlier day) and one new API token each, in two
+/// statements; their tokens, by learner.
 async fn seed(pool: &PgPool, learners: usize) -> Vec<String> {
     let run = now_ms();
-    let mut tx = pool.begin().await.unwrap();
-    let mut tokens = Vec::with_capacity(learners);
-    for l in 0..learners {
-        let name = format!("day-{l:05}");
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (name, role, password_hash, created_at)
-             VALUES ($1, 'learner', 'x', $2)
-             ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id",
-        )
-        .bind(&name)
-        .bind(run)
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-        let token = format!("chk_day{run}x{l:05}");
-        let hash: String = Sha256::digest(token.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        sqlx::query(
-            "INSERT INTO api_tokens (user_id, token_hash, label, created_at, expires_at)
-             VALUES ($1, $2, 'school-day', $3, NULL)",
-        )
-        .bind(id)
-        .bind(hash)
-        .bind(run)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        tokens.push(token);
-    }
-    tx.commit().await.unwrap();
-    tokens
+    sqlx::query(
+        "INSERT INTO users (name, role, password_hash, created_at)
+         SELECT 'day-' || lpad(n::text, 5, '0'), 'learner', 'x', $2
+         FROM generate_series(0, $1 - 1) AS n
+         ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(learners as i64)
+    .bind(run)
+    .execute(pool)
+    .await
+    .unwrap();
+    // The server keeps the hex SHA-256 of each token.
+    sqlx::query(
+        "INSERT INTO api_tokens (user_id, token_hash, label, created_at, expires_at)
+         SELECT u.id, encode(sha256(convert_to('chk_day' || $2 || 'x' || substr(u.name, 5), 'UTF8')), 'hex'),
+                'school-day', $2, NULL
+         FROM users u
+         WHERE u.name LIKE 'day-%' AND substr(u.name, 5)::int < $1",
+    )
+    .bind(learners as i64)
+    .bind(run)
+    .execute(pool)
+    .await
+    .unwrap();
+    (0..learners)
+        .map(|l| format!("chk_day{run}x{l:05}"))
+        .collect()
 }
 
 fn archive() -> Vec<u8> {
@@ -153,7 +147,15 @@ fn memory_of(settings: &Settings, service: &str) -> String {
     else {
         return "?".into();
     };
-    let pid = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    // The container's first process is its init; the server is that init's child.
+    let init = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let children =
+        std::fs::read_to_string(format!("/proc/{init}/task/{init}/children")).unwrap_or_default();
+    let pid = children
+        .split_whitespace()
+        .next()
+        .unwrap_or(&init)
+        .to_owned();
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |key: &str| {
         status
