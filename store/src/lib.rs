@@ -52,10 +52,16 @@ impl StoreError {
     /// Whether the database could not be reached (rather than refusing a query): callers
     /// answer "try again" instead of "failed".
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_))
-        )
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => true,
+            // PostgreSQL going down or starting up: connection exceptions (class 08) and
+            // operator intervention such as `terminating connection due to administrator
+            // command` while it restarts (57P01-57P03).
+            StoreError::Database(sqlx::Error::Database(error)) => error
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+            _ => false,
+        }
     }
 }
 
