@@ -12,7 +12,7 @@ use web::worker::{Worker, WorkerConfig};
 use web::{Curriculum, parse_duration};
 
 use crate::failure::Failure;
-use crate::flags::{DbArg, TasksDir};
+use crate::flags::{DbArg, LogArg, TasksDir};
 
 #[derive(Args)]
 pub struct WorkerOptions {
@@ -29,6 +29,9 @@ pub struct WorkerOptions {
     /// How often an idle worker looks for jobs.
     #[arg(long, default_value = "1s", value_parser = parse_duration)]
     poll: Duration,
+    /// On SIGTERM, how long the job in hand may go on before it is handed back to the queue.
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    drain: Duration,
 }
 
 impl WorkerOptions {
@@ -38,6 +41,7 @@ impl WorkerOptions {
             max_attempts: self.max_attempts.max(1),
             retry_delay: self.retry_delay,
             poll: self.poll.max(Duration::from_millis(50)),
+            drain: self.drain,
             ..WorkerConfig::default()
         }
     }
@@ -47,6 +51,8 @@ impl WorkerOptions {
 pub struct ServeArgs {
     #[command(flatten)]
     db: DbArg,
+    #[command(flatten)]
+    log: LogArg,
     /// Address to listen on (port 0 picks a free one; the address is printed).
     #[arg(long, env = "CHECKER_LISTEN", default_value = "127.0.0.1:8080")]
     listen: String,
@@ -166,14 +172,30 @@ pub struct WorkerArgs {
     #[command(flatten)]
     db: DbArg,
     #[command(flatten)]
+    log: LogArg,
+    #[command(flatten)]
     tasks: TasksDir,
     #[command(flatten)]
     worker: WorkerOptions,
+    /// Serve the worker's `/healthz` (503 while Docker is unreachable or it drains) and
+    /// `/metrics` on this address; the address is printed.
+    #[arg(long, env = "CHECKER_WORKER_LISTEN", value_name = "ADDRESS")]
+    listen: Option<String>,
 }
 
 /// Opens the server's database named by `--db`.
 pub async fn open_store(db: &DbArg) -> Result<Arc<dyn Store>, Failure> {
-    let url = DbUrl::parse(&db.db).map_err(Failure::bad)?;
+    let mut url = DbUrl::parse(&db.db).map_err(Failure::bad)?;
+    if let Some(file) = &db.db_password_file {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            Failure::bad(format!(
+                "cannot read the database password file {}: {e}",
+                file.display()
+            ))
+        })?;
+        let password = text.lines().next().unwrap_or_default();
+        url = url.with_password(password).map_err(Failure::bad)?;
+    }
     let store = store::open(&url)
         .await
         .map_err(|e| Failure::platform(format!("cannot open the database {url}: {e}")))?;
@@ -182,7 +204,7 @@ pub async fn open_store(db: &DbArg) -> Result<Arc<dyn Store>, Failure> {
 
 /// Runs the grading server until SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
-    web::init_logging();
+    web::init_logging(args.log.log_format);
     let curriculum = Arc::new(Curriculum::load(&args.tasks.tasks_dir).map_err(Failure::bad)?);
     let store = open_store(&args.db).await?;
     store
@@ -224,12 +246,31 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
 
 /// Runs a grading worker until SIGTERM.
 pub async fn worker(args: WorkerArgs) -> Result<ExitCode, Failure> {
-    web::init_logging();
+    web::init_logging(args.log.log_format);
     let curriculum = Arc::new(Curriculum::load(&args.tasks.tasks_dir).map_err(Failure::bad)?);
     let store = open_store(&args.db).await?;
     let wake = Arc::new(tokio::sync::Notify::new());
-    Worker::new(store, curriculum, args.worker.config(), wake)
-        .run(web::stop_on_sigterm())
-        .await;
+    let worker = Worker::new(store, curriculum, args.worker.config(), wake);
+    let stop = web::stop_on_sigterm();
+    let health = match &args.listen {
+        Some(address) => {
+            let listener = tokio::net::TcpListener::bind(address)
+                .await
+                .map_err(|e| Failure::bad(format!("cannot listen on {address}: {e}")))?;
+            let address = listener.local_addr().map_err(Failure::platform)?;
+            println!("health on http://{address}");
+            let _ = std::io::stdout().flush();
+            // Answers while the worker drains (503), and goes when the worker has stopped.
+            Some(tokio::spawn(web::worker::serve_health(
+                listener,
+                worker.health(),
+            )))
+        }
+        None => None,
+    };
+    worker.run(stop).await;
+    if let Some(health) = health {
+        health.abort();
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -67,6 +67,11 @@ impl Grader {
         })
     }
 
+    /// Checks that Docker still answers, so that a worker claims no job it cannot grade.
+    pub async fn ping(&self) -> Result<(), GradeError> {
+        Ok(self.engine.ping().await?)
+    }
+
     /// Limits how many sandboxes are in use at once (default: the number of CPU cores); a
     /// grading waits for its first sandbox, and takes further lanes only while slots are free.
     pub fn with_max_sandboxes(self, max: usize) -> Grader {

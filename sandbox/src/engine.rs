@@ -59,6 +59,17 @@ impl Engine {
         })
     }
 
+    /// Checks that the engine still answers (within 5 s).
+    pub async fn ping(&self) -> Result<(), SandboxError> {
+        match tokio::time::timeout(Duration::from_secs(5), self.docker.ping()).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(SandboxError::DockerUnavailable(e.to_string())),
+            Err(_) => Err(SandboxError::DockerUnavailable(
+                "no answer within 5 s".into(),
+            )),
+        }
+    }
+
     /// Limits how many sandboxes are in use at once (default: the number of CPU cores). Further
     /// [`Engine::open`] calls wait for a sandbox to be removed.
     pub fn with_max_sandboxes(mut self, max: usize) -> Self {

@@ -52,10 +52,16 @@ impl StoreError {
     /// Whether the database could not be reached (rather than refusing a query): callers
     /// answer "try again" instead of "failed".
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_))
-        )
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => true,
+            // PostgreSQL going down or starting up: connection exceptions (class 08) and
+            // operator intervention such as `terminating connection due to administrator
+            // command` while it restarts (57P01-57P03).
+            StoreError::Database(sqlx::Error::Database(error)) => error
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+            _ => false,
+        }
     }
 }
 
@@ -182,6 +188,8 @@ pub struct NewSubmission {
     pub source: String,
     /// Learner files by relative path: only those the spec names.
     pub files: Vec<StoredFile>,
+    /// The id of the request that brought it, carried into the worker's logs.
+    pub request_id: Option<String>,
 }
 
 /// One learner file of a submission.
@@ -281,6 +289,8 @@ pub struct Job {
     pub attempt: i64,
     /// The lease's unique owner; only its holder may renew, finish or release the job.
     pub lease_owner: String,
+    /// The id of the request that brought the submission, for the logs.
+    pub request_id: Option<String>,
 }
 
 /// A graded report, ready to store.

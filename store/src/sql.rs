@@ -60,17 +60,20 @@ where
     for<'q> String: Encode<'q, D> + Type<D>,
     for<'q> Vec<u8>: Encode<'q, D> + Type<D>,
     for<'q> bool: Encode<'q, D> + Type<D>,
+    for<'q> Option<String>: Encode<'q, D>,
 {
     let row = sqlx::query(
         "INSERT INTO submissions
-            (user_id, project_id, spec_version, source, status, attempts, not_before, created_at)
-        VALUES ($1, $2, $3, $4, 'queued', 0, $5, $5) RETURNING id",
+            (user_id, project_id, spec_version, source, status, attempts, not_before, created_at,
+             request_id)
+        VALUES ($1, $2, $3, $4, 'queued', 0, $5, $5, $6) RETURNING id",
     )
     .bind(submission.user_id)
     .bind(&submission.project_id)
     .bind(&submission.spec_version)
     .bind(&submission.source)
     .bind(now_ms())
+    .bind(submission.request_id.clone())
     .fetch_one(&mut *tx)
     .await?;
     let id: i64 = row.try_get("id")?;
@@ -537,7 +540,7 @@ where
                 ORDER BY id
                 LIMIT 1 {}
             )
-            RETURNING id, user_id, project_id, spec_version, attempts",
+            RETURNING id, user_id, project_id, spec_version, attempts, request_id",
             D::CLAIM_LOCK
         );
         let now = now_ms();
@@ -558,6 +561,7 @@ where
             spec_version: row.try_get("spec_version")?,
             attempt: row.try_get("attempts")?,
             lease_owner,
+            request_id: row.try_get("request_id")?,
         };
         sqlx::query("DELETE FROM grading_events WHERE submission_id = $1 AND attempt < $2")
             .bind(job.id)

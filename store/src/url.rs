@@ -51,6 +51,37 @@ impl DbUrl {
     pub fn expose(&self) -> &str {
         &self.url
     }
+
+    /// The URL with `password` set, for a password kept in a file rather than in the URL.
+    /// Refused for SQLite, and when the URL holds a password already (which one would win?).
+    pub fn with_password(mut self, password: &str) -> anyhow::Result<DbUrl> {
+        if self.backend != Backend::Postgres {
+            anyhow::bail!("a database password file is only for postgres:// URLs");
+        }
+        let rest = self.url.find("://").map_or(0, |i| i + 3);
+        let authority_end = self.url[rest..]
+            .find(['/', '?'])
+            .map_or(self.url.len(), |i| rest + i);
+        let Some(at) = self.url[rest..authority_end].rfind('@').map(|i| rest + i) else {
+            anyhow::bail!(
+                "the database URL {self} names no user; use postgres://USER@HOST/DB with a \
+                 password file"
+            );
+        };
+        if self.url[rest..at].contains(':') {
+            anyhow::bail!(
+                "the database URL {self} holds a password and a password file was given; \
+                 keep it in one place (the file)"
+            );
+        }
+        if password.is_empty() {
+            anyhow::bail!("the database password file is empty");
+        }
+        let encoded =
+            percent_encoding::utf8_percent_encode(password, percent_encoding::NON_ALPHANUMERIC);
+        self.url.insert_str(at, &format!(":{encoded}"));
+        Ok(self)
+    }
 }
 
 impl fmt::Debug for DbUrl {
@@ -107,6 +138,25 @@ fn secret_key(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_from_a_file_goes_into_the_url_encoded() {
+        let url = DbUrl::parse("postgres://checker@db:5432/checker")
+            .unwrap()
+            .with_password("p@ss:w/rd")
+            .unwrap();
+        assert_eq!(
+            url.expose(),
+            "postgres://checker:p%40ss%3Aw%2Frd@db:5432/checker"
+        );
+        assert_eq!(url.to_string(), "postgres://checker:***@db:5432/checker");
+        let twice = DbUrl::parse("postgres://checker:x@db/checker").unwrap();
+        assert!(twice.with_password("y").is_err());
+        let nobody = DbUrl::parse("postgres://db/checker").unwrap();
+        assert!(nobody.with_password("y").is_err());
+        let file = DbUrl::parse("sqlite://checker.db").unwrap();
+        assert!(file.with_password("y").is_err());
+    }
 
     #[test]
     fn database_urls_never_show_their_password() {

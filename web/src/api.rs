@@ -630,6 +630,7 @@ async fn submit(
         spec_version: project.version.clone(),
         source: "upload".into(),
         files,
+        request_id: crate::request_id::current(),
     };
     let id = state.store.add_submission(&new).await?;
     state.wake.notify_one();

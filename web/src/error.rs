@@ -122,11 +122,11 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        match &error {
-            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => {
-                ApiError::unavailable(error)
-            }
-            _ => ApiError::internal(error),
+        // The one place that decides: a database that is down or restarting is "try again".
+        if error.is_unavailable() {
+            ApiError::unavailable(error)
+        } else {
+            ApiError::internal(error)
         }
     }
 }

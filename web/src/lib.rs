@@ -30,6 +30,7 @@ pub mod git;
 mod metrics;
 mod openapi;
 pub mod progress;
+pub mod request_id;
 pub mod signin;
 pub mod worker;
 
@@ -37,19 +38,51 @@ pub use curriculum::Curriculum;
 /// The storage crate, re-exported so callers of the server reach the same [`store::Store`].
 pub use store;
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// For people: one line of text per event.
+    #[default]
+    Text,
+    /// For log collectors: one JSON object per line, with the fields of every enclosing span
+    /// (`request_id`, `submission`, ...).
+    Json,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            other => Err(format!("unknown log format `{other}`; use text or json")),
+        }
+    }
+}
+
 /// Sets up logging to standard error for the server and workers (`RUST_LOG` overrides the
 /// default level, `info`). Secrets never reach the log: tokens are hashed before any use and
 /// database URLs only ever print through their redacting [`store::DbUrl`].
-pub fn init_logging() {
+pub fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(color)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(true)
+            .try_init(),
+        LogFormat::Text => {
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            builder.with_ansi(color).try_init()
+        }
+    };
 }
 
 /// Parses a duration as people write it: `90s`, `5m`, `1h 30m`, `90d`.
@@ -60,7 +93,9 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
 
 /// Everything the server answers: the API ([`api::app`]) and the dashboard's pages.
 pub fn app(state: api::AppState) -> axum::Router {
-    api::app(state.clone()).merge(dashboard::router(state))
+    api::app(state.clone())
+        .merge(dashboard::router(state))
+        .layer(axum::middleware::from_fn(request_id::middleware))
 }
 
 /// Serves the API on `listener`, with an in-process grading worker when `worker` is given,

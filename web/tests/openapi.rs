@@ -94,6 +94,7 @@ async fn world() -> World {
                     executable: file.executable,
                 })
                 .collect(),
+            request_id: None,
         })
         .await
         .unwrap();

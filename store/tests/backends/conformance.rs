@@ -47,6 +47,7 @@ fn new_submission(user: i64, project: &str) -> NewSubmission {
             file("src/b.js", b"2", true),
             file("a.js", &[0, 159, 146, 150], false),
         ],
+        request_id: Some("req-1".into()),
     }
 }
 
@@ -64,6 +65,8 @@ async fn grade_next(store: &dyn Store, outcome: Outcome) -> i64 {
         .await
         .unwrap()
         .expect("a queued job");
+    // The request that brought the submission follows it to the worker.
+    assert_eq!(job.request_id.as_deref(), Some("req-1"));
     assert!(store.finish(&job, &outcome).await.unwrap());
     job.id
 }

@@ -269,6 +269,7 @@ async fn queue_commit(
         spec_version: project.version.clone(),
         source: "git".into(),
         files: files.into_iter().map(crate::api::stored).collect(),
+        request_id: crate::request_id::current(),
     };
     let id = state
         .store
