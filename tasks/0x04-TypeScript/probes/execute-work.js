@@ -11,10 +11,12 @@ function said(call) {
   }
   return typeof returned === 'string' ? returned : lines.join(' / ');
 }
-const createEmployee = learner('createEmployee');
+// Employees made directly: what createEmployee picks is checked in task 5.
+const Director = learner('Director');
+const Teacher = learner('Teacher');
 const isDirector = learner('isDirector');
 const executeWork = learner('executeWork');
-console.log(`isDirector(createEmployee(200)): ${isDirector(createEmployee(200))}`);
-console.log(`isDirector(createEmployee(1000)): ${isDirector(createEmployee(1000))}`);
-console.log(`executeWork(createEmployee(200)): ${said(() => executeWork(createEmployee(200)))}`);
-console.log(`executeWork(createEmployee(1000)): ${said(() => executeWork(createEmployee(1000)))}`);
+console.log(`isDirector(new Teacher()): ${isDirector(new Teacher())}`);
+console.log(`isDirector(new Director()): ${isDirector(new Director())}`);
+console.log(`executeWork(new Teacher()): ${said(() => executeWork(new Teacher()))}`);
+console.log(`executeWork(new Director()): ${said(() => executeWork(new Director()))}`);

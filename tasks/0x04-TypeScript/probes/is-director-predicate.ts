@@ -1,4 +1,3 @@
-const probeEmployee = createEmployee(1000);
-const probeWork: string = isDirector(probeEmployee)
-  ? probeEmployee.workDirectorTasks()
-  : probeEmployee.workTeacherTasks();
+function probeWork(employee: Director | Teacher): string {
+  return isDirector(employee) ? employee.workDirectorTasks() : employee.workTeacherTasks();
+}
