@@ -5,6 +5,7 @@ function sendPaymentRequestToApi(totalAmount, totalShipping) {
   Utils.calculateNumber('SUM', totalAmount, totalShipping);
   const total = Math.round(totalAmount) + Math.round(totalShipping);
   console.log(`The total is: ${total}`);
+  return total;
 }
 
 // Both `require(...)` and `require(...).sendPaymentRequestToApi` give the function.

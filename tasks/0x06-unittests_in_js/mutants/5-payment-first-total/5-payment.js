@@ -7,6 +7,7 @@ function sendPaymentRequestToApi(totalAmount, totalShipping) {
   const total = Utils.calculateNumber('SUM', totalAmount, totalShipping);
   if (first === undefined) first = total;
   console.log(`The total is: ${first}`);
+  return first;
 }
 
 // Both `require(...)` and `require(...).sendPaymentRequestToApi` give the function.
