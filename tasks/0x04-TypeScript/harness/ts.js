@@ -51,6 +51,24 @@ function findings(diagnostics, probe) {
   });
 }
 
+// As the task's tsconfig.json names no files, the school's type checker took every
+// TypeScript file of the task folder (task_N/), not only what the entry file references.
+function taskFiles(files) {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory() && entry.name !== 'node_modules') walk(full);
+      else if (entry.isFile() && /\.tsx?$/.test(entry.name)) found.push(full);
+    }
+  };
+  for (const dir of new Set(files.map((f) => path.normalize(f).split(path.sep)[0]))) {
+    if (/^task_\d+$/.test(dir) && fs.existsSync(dir)) walk(dir);
+  }
+  const given = new Set(files.map((f) => path.resolve(f)));
+  return [...found.filter((f) => !given.has(path.resolve(f))).sort(), ...files];
+}
+
 function check(roots, probe) {
   const host = ts.createCompilerHost(OPTIONS);
   if (probe) {
@@ -62,7 +80,7 @@ function check(roots, probe) {
       return ts.createSourceFile(name, probe.text, language);
     };
   }
-  const program = ts.createProgram(roots, OPTIONS, host);
+  const program = ts.createProgram(taskFiles(roots), OPTIONS, host);
   return findings(ts.getPreEmitDiagnostics(program), probe);
 }
 
@@ -96,7 +114,7 @@ const DOM = new Proxy(function dom() {}, {
 function run(files, probeFile) {
   // One program over every file, emitted as CommonJS: a namespace merged across files gets
   // its members qualified, which transpiling each file alone cannot do.
-  const program = ts.createProgram(files, {
+  const program = ts.createProgram(taskFiles(files), {
     ...OPTIONS,
     noEmit: false,
     sourceMap: false,
@@ -148,9 +166,23 @@ function run(files, probeFile) {
     .filter((f) => !ts.isExternalModule(f) || roots.has(path.resolve(f.fileName)))
     .map((f) => path.resolve(f.fileName))
     .filter((f) => emitted[f] !== undefined);
-  for (const file of order) {
-    context.require = (request) => load(file, request);
-    vm.runInContext(emitted[file], context, { filename: path.relative(process.cwd(), file) });
+  // A file that fails because another has not run yet (a class extending one declared in a
+  // file that does not reference it) is run again after the others.
+  let pending = order;
+  while (pending.length > 0) {
+    const failed = [];
+    let firstError;
+    for (const file of pending) {
+      context.require = (request) => load(file, request);
+      try {
+        vm.runInContext(emitted[file], context, { filename: path.relative(process.cwd(), file) });
+      } catch (error) {
+        failed.push(file);
+        firstError = firstError || error;
+      }
+    }
+    if (failed.length === pending.length) throw firstError;
+    pending = failed;
   }
   context.console = console;
   vm.runInContext(`{\n${fs.readFileSync(probeFile, 'utf8')}\n}`, context, { filename: path.basename(probeFile) });

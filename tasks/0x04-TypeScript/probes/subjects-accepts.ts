@@ -6,6 +6,7 @@ const probeTeacher: Subjects.Teacher = {
   experienceTeachingReact: 3,
 };
 const probeSubjects: Subjects.Subject[] = [new Subjects.Cpp(), new Subjects.Java(), new Subjects.React()];
-probeSubjects.forEach((subject: Subjects.Subject) => subject.setTeacher(probeTeacher));
+// setTeacher may be a method or a `set` accessor ("a setter method"): not called here.
+const probeTeachers: Subjects.Teacher[] = probeSubjects.map((subject: Subjects.Subject) => subject.teacher);
 const probeRequirements: string = new Subjects.Cpp().getRequirements();
 const probeAvailable: string = new Subjects.React().getAvailableTeacher();
