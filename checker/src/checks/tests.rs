@@ -6,7 +6,12 @@
 //! does not have are removed, and so are Python's bytecode caches (grader files all carry the
 //! same time stamp, so a cache written for one version could be taken for another). After the
 //! check, the grader files of the runs are gone again (or back to the project's own version when
-//! a visible check shares the name), so no other check sees a mutant.
+//! a visible check shares the name, and the learner's own file when the name is one of theirs),
+//! so no other check sees a mutant.
+//!
+//! Tests that talk to a server (a learner's integration tests calling an API on a port) name it
+//! with `serve`: before each run the command starts in the background from that run's files,
+//! the run waits until it listens, and after the run it is stopped with everything it started.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -34,7 +39,31 @@ keys! {
         /// Broken versions of the correct code; the tests must fail on each.
         #[schemars(with = "Option<Vec<RawMutant>>")]
         pub mutants: Option<Spanned<Vec<RawMutant>>>,
+        /// A server the tests talk to, started in the background before each run (from that
+        /// run's files) and stopped after it, e.g. `{ command: node api.js, port: 7865 }`.
+        pub serve: Option<RawServe>,
     }
+}
+
+/// A server started for each run of a `tests` check, as written.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawServe {
+    /// `/bin/sh` command starting the server in the work directory, e.g. `node api.js`.
+    #[schemars(with = "String")]
+    pub command: Spanned<String>,
+    /// The TCP port it listens on; each run starts once something listens there.
+    #[schemars(with = "u16")]
+    pub port: Spanned<u16>,
+}
+
+/// A server started in the background for each run of a `tests` check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Serve {
+    /// `/bin/sh` command starting it.
+    pub command: String,
+    /// The TCP port it listens on.
+    pub port: u16,
 }
 
 /// One broken version of the correct code, as written.
@@ -71,6 +100,8 @@ pub struct TestsCheck {
     pub correct: Vec<GraderFile>,
     /// Broken versions, at least one.
     pub mutants: Vec<Mutant>,
+    /// A server started for each run.
+    pub serve: Option<Serve>,
     /// Wall-clock limit of each run.
     pub time: Duration,
     /// Output cap of each run.
@@ -153,10 +184,31 @@ impl Kind for TestsCheck {
                 caught_by: mutant.caught_by.clone(),
             });
         }
+        let serve = keys.serve.as_ref().map(|serve| {
+            if serve.command.value.trim().is_empty() {
+                spec.error(
+                    Validator::loc(&serve.command),
+                    "the server's command is empty",
+                    Some("write the command that starts it, e.g. `node api.js`"),
+                );
+            }
+            if serve.port.value == 0 {
+                spec.error(
+                    Validator::loc(&serve.port),
+                    "port 0 is not a port a server listens on",
+                    Some("write the port the server listens on, e.g. 7865"),
+                );
+            }
+            Serve {
+                command: serve.command.value.clone(),
+                port: serve.port.value,
+            }
+        });
         Some(TestsCheck {
             command: command.value.clone(),
             correct,
             mutants: checked,
+            serve,
             time: limits.time,
             output: limits.output,
         })
@@ -165,7 +217,7 @@ impl Kind for TestsCheck {
     async fn execute(&self, context: &Context<'_>) -> CheckReport {
         let mut placed = BTreeSet::new();
         let outcomes = self.run_all(context, &mut placed).await;
-        let restored = restore(context, &placed).await;
+        let restored = restore(context, &placed).await.map_err(RunError::from);
         match (outcomes, restored) {
             (Ok(outcomes), Ok(())) => judge(
                 context.check,
@@ -201,7 +253,7 @@ impl TestsCheck {
         &self,
         context: &Context<'_>,
         placed: &mut BTreeSet<String>,
-    ) -> Result<Vec<sandbox::RunOutcome>, sandbox::SandboxError> {
+    ) -> Result<Vec<sandbox::RunOutcome>, RunError> {
         let correct = self.run_once(context, None, placed).await?;
         let passed = suite_passed(&correct);
         let mut outcomes = vec![correct];
@@ -218,7 +270,7 @@ impl TestsCheck {
         context: &Context<'_>,
         mutant: Option<&Mutant>,
         placed: &mut BTreeSet<String>,
-    ) -> Result<sandbox::RunOutcome, sandbox::SandboxError> {
+    ) -> Result<sandbox::RunOutcome, RunError> {
         let files = self.files_for(mutant);
         let names: BTreeSet<String> = files.iter().map(|f| f.name.clone()).collect();
         let mut stale: Vec<&str> = placed.difference(&names).map(String::as_str).collect();
@@ -237,12 +289,85 @@ impl TestsCheck {
             time_limit: self.time,
             output_limit: self.output,
         };
-        context.sandbox.run(&request).await
+        let Some(serve) = &self.serve else {
+            return Ok(context.sandbox.run(&request).await?);
+        };
+        let outcome = self.run_served(context, serve, &request, mutant).await;
+        // Stops the server and everything it or the tests left running, whatever happened.
+        let ended = context.sandbox.end_check().await;
+        let outcome = outcome?;
+        ended?;
+        Ok(outcome)
+    }
+
+    /// Starts the server, waits until it listens, then runs the tests.
+    async fn run_served(
+        &self,
+        context: &Context<'_>,
+        serve: &Serve,
+        request: &sandbox::RunRequest,
+        mutant: Option<&Mutant>,
+    ) -> Result<sandbox::RunOutcome, RunError> {
+        let server = sandbox::RunRequest {
+            script: serve.command.clone(),
+            stdin: None,
+            env: request.env.clone(),
+            time_limit: self.time + SERVER_START,
+            output_limit: self.output,
+        };
+        let handle = context.sandbox.start_background(&server).await?;
+        let listening = context
+            .sandbox
+            .wait_until_listening(serve.port, SERVER_START)
+            .await?;
+        if !listening {
+            let output = handle.output();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            return Err(RunError::ServerDown {
+                command: serve.command.clone(),
+                port: serve.port,
+                run: mutant.map_or("the correct code".into(), |m| {
+                    format!("the broken version `{}`", m.name)
+                }),
+                output: tail(&stderr),
+            });
+        }
+        Ok(context.sandbox.run(request).await?)
     }
 }
 
+/// How long a server may take to listen: it is the grader's own code, so a slow start is the
+/// machine's load, never the learner's fault (Express alone takes seconds on a busy host).
+const SERVER_START: Duration = Duration::from_secs(30);
+
+/// Why a run could not be judged: always the platform's (or the spec's) fault, never the
+/// learner's, since the server runs the grader's code.
+#[derive(Debug, thiserror::Error)]
+enum RunError {
+    #[error(transparent)]
+    Sandbox(#[from] sandbox::SandboxError),
+    #[error(
+        "the server `{command}` did not listen on port {port} within {}s on {run}; the end \
+         of its standard error:\n{output}",
+        SERVER_START.as_secs()
+    )]
+    ServerDown {
+        command: String,
+        port: u16,
+        run: String,
+        output: String,
+    },
+}
+
+/// The last lines of a server's output, enough to see why it did not start.
+fn tail(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
 /// Takes the runs' grader files away again; a name the project places for every check gets
-/// the project's own file back.
+/// the project's own file back, and a name of the learner's (their own version of the code
+/// under test, which other tasks may use) the learner's file.
 async fn restore(
     context: &Context<'_>,
     placed: &BTreeSet<String>,
@@ -254,6 +379,14 @@ async fn restore(
         .filter(|f| placed.contains(&f.name))
         .map(GraderFile::to_sandbox)
         .collect();
+    let learners: Vec<sandbox::SandboxFile> = context
+        .submission
+        .present()
+        .filter(|(path, _)| placed.contains(*path) && !shared.iter().any(|f| f.path() == *path))
+        .map(|(path, file)| {
+            sandbox::SandboxFile::new(path, file.contents.clone()).executable(file.executable)
+        })
+        .collect();
     let mut gone: Vec<&str> = placed
         .iter()
         .map(String::as_str)
@@ -261,7 +394,8 @@ async fn restore(
         .collect();
     gone.push("__pycache__");
     context.sandbox.remove_check_files(&gone).await?;
-    context.sandbox.place_for_check(&shared).await.map(|_| ())
+    context.sandbox.place_for_check(&shared).await?;
+    context.sandbox.upload(&learners).await
 }
 
 /// A run passes when the suite exits 0 by itself; a time-out or any limit is a failure.
@@ -398,6 +532,7 @@ mod unit {
         TestsCheck {
             command: "python3 -m unittest test_utils.py".into(),
             correct: vec![file("utils.py", "good"), file("client.py", "good")],
+            serve: None,
             mutants: vec![
                 mutant("returns the mapping itself", Some("TestAccessNestedMap")),
                 mutant("never raises KeyError", None),

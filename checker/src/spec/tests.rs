@@ -465,6 +465,61 @@ fn a_tests_check_keeps_its_files_to_itself() {
 }
 
 #[test]
+fn a_tests_check_may_stand_in_for_the_learners_code_and_serve_it() {
+    // The learner writes utils.py too: the correct and broken versions take its place run by
+    // run, and a server started from them answers the tests.
+    let yaml = TESTS_KIND
+        .replace("files: [test_utils.py]", "files: [utils.py, test_utils.py]")
+        .replace(
+            "        limits: { time: 3s }\n",
+            "        serve: { command: python3 utils.py, port: 7865 }\n",
+        );
+    let (_dir, result) = load(&yaml, &tests_kind_files());
+    let project = result.unwrap();
+    let CheckKind::Tests(tests) = &project.tasks[0].checks[0].kind else {
+        panic!("not a tests check");
+    };
+    let serve = tests.serve.as_ref().unwrap();
+    assert_eq!(
+        (serve.command.as_str(), serve.port),
+        ("python3 utils.py", 7865)
+    );
+    // A file placed for every check still may not take a learner file's name.
+    let shared = yaml.replace(
+        "runtime: python\n",
+        "runtime: python\nsupport: [harness/utils.py]\n",
+    );
+    let found = errors(&shared, &tests_kind_files());
+    assert!(
+        found[0]
+            .2
+            .contains("would overwrite the learner file `utils.py`"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_server_needs_a_command_and_a_real_port() {
+    let yaml = TESTS_KIND.replace(
+        "        limits: { time: 3s }\n",
+        "        serve: { command: ' ', port: 0 }\n",
+    );
+    let found = errors(&yaml, &tests_kind_files());
+    let messages: Vec<&str> = found.iter().map(|(_, _, m)| m.as_str()).collect();
+    assert_eq!(found.len(), 2, "{messages:?}");
+    assert_eq!((found[0].0, found[0].1), (12, 27), "{found:?}");
+    assert!(messages[0].contains("the server's command is empty"));
+    assert_eq!((found[1].0, found[1].1), (12, 38), "{found:?}");
+    assert!(messages[1].contains("port 0"));
+    let unknown = TESTS_KIND.replace(
+        "        limits: { time: 3s }\n",
+        "        serve: { command: node api.js, port: 1, host: x }\n",
+    );
+    let found = errors(&unknown, &tests_kind_files());
+    assert!(found[0].2.contains("unknown field `host`"), "{found:?}");
+}
+
+#[test]
 fn a_tests_check_names_its_problems_where_they_are() {
     let no_correct = TESTS_KIND.replace("        correct: [harness/utils.py]\n", "");
     let found = errors(&no_correct, &tests_kind_files());

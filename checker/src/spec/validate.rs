@@ -220,7 +220,9 @@ impl Validator {
             }
             tasks.push(self.task(task, limits));
         }
-        // Grader files share the work directory with the learner's files.
+        // Grader files share the work directory with the learner's files. Files a kind places
+        // run by run (a `tests` check's correct and broken code) may stand in for the learner's
+        // own version during a run: the learner's file is put back after it.
         let learner: HashSet<&str> = tasks
             .iter()
             .flat_map(|t: &Task| t.files.iter().map(String::as_str))
@@ -228,7 +230,6 @@ impl Validator {
         let clashes: Vec<String> = self
             .grader_files
             .values()
-            .chain(&self.kind_files)
             .filter(|(_, file)| learner.contains(file.name.as_str()))
             .map(|(source, _)| source.clone())
             .collect();

@@ -1,0 +1,2 @@
+const probeMinor = { credits: 1 } as unknown as MinorCredits;
+sumMajorCredits(probeMinor, probeMinor);

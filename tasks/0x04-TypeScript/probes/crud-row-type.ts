@@ -1,0 +1,1 @@
+CRUD.insertRow({ firstName: 'Ada' });

@@ -1,0 +1,6 @@
+const probeDirector: Directors = {
+  firstName: 'John',
+  lastName: 'Doe',
+  location: 'London',
+  fullTimeEmployee: true,
+};

@@ -1,0 +1,2 @@
+const probePrint: printTeacherFunction = printTeacher;
+const probeInitials: string = probePrint('John', 'Doe');

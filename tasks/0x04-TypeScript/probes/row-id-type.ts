@@ -1,0 +1,1 @@
+const probeId: RowID = 'row-1';

@@ -1,0 +1,2 @@
+const probeStudent: Student = { firstName: 'Ada', lastName: 'Lovelace', age: 36, location: 'London' };
+const probeList: Student[] = studentsList;

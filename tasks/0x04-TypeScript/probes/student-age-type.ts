@@ -1,0 +1,1 @@
+const probeStudent: Student = { firstName: 'Ada', lastName: 'Lovelace', age: '36', location: 'London' };

@@ -1,0 +1,1 @@
+const probeTeacher: Subjects.Teacher = { firstName: 'Ada' };

@@ -1,0 +1,2 @@
+const probeMath: string = teachClass('Math');
+const probeHistory: string = teachClass('History');

@@ -1,0 +1,1 @@
+teachClass('Art');

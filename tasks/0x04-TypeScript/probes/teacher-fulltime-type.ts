@@ -1,0 +1,6 @@
+const probeTeacher: Teacher = {
+  firstName: 'John',
+  lastName: 'Doe',
+  fullTimeEmployee: 'yes',
+  location: 'London',
+};

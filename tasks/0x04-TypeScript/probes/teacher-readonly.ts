@@ -1,0 +1,7 @@
+const probeTeacher: Teacher = {
+  firstName: 'John',
+  lastName: 'Doe',
+  fullTimeEmployee: false,
+  location: 'London',
+};
+probeTeacher.firstName = 'Jane';

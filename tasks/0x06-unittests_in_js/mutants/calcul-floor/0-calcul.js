@@ -1,0 +1,8 @@
+// Rounds both numbers, then adds them.
+function calculateNumber(a, b) {
+  return Math.floor(a) + Math.floor(b);
+}
+
+// Both `require(...)` and `require(...).calculateNumber` give the function.
+module.exports = calculateNumber;
+module.exports.calculateNumber = calculateNumber;
