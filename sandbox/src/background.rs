@@ -246,8 +246,10 @@ impl tokio::io::AsyncWrite for Connection {
 
 /// Bash's `/dev/tcp` opens the connection (trying every address `localhost` has, IPv4 and
 /// IPv6, as a client in the pod would); one `cat` copies standard input into it, the other
-/// copies its answer to standard output and ends the relay when the server closes.
-const RELAY: &str = r#"exec 3<>"/dev/tcp/localhost/$1" || exit 111; cat >&3 2>/dev/null & exec cat <&3"#;
+/// copies its answer to standard output and ends the relay when the server closes. Standard
+/// input goes to the background `cat` through fd 4: a non-interactive shell gives background
+/// commands /dev/null as their standard input.
+const RELAY: &str = r#"exec 3<>"/dev/tcp/localhost/$1" || exit 111; exec 4<&0; cat <&4 >&3 2>/dev/null 4<&- & exec cat <&3 4<&-"#;
 
 impl Sandbox {
     /// Opens a TCP connection to `port` on the pod's loopback from inside the learner's
