@@ -438,8 +438,8 @@ enum Failure {
     TimeLimit,
     /// The body was larger than the output cap.
     TooLarge,
-    /// The connection failed or closed without an answer.
-    NoAnswer(String),
+    /// The connection failed or closed without an answer; whether the server had ended.
+    NoAnswer { why: String, server_ended: bool },
 }
 
 impl HttpCheck {
@@ -471,7 +471,17 @@ impl HttpCheck {
                 Err(_) => Failure::TimeLimit,
                 Ok(Err(SendError::Platform(error))) => return Err(error),
                 Ok(Err(SendError::TooLarge)) => Failure::TooLarge,
-                Ok(Err(SendError::NoAnswer(why))) => Failure::NoAnswer(why),
+                Ok(Err(SendError::NoAnswer(why))) => {
+                    // A server that crashed on the request is seen ending a moment later.
+                    for _ in 0..20 {
+                        if !server.is_running() {
+                            break;
+                        }
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    let server_ended = !server.is_running();
+                    Failure::NoAnswer { why, server_ended }
+                }
                 Ok(Ok(received)) => {
                     jar.take(&received);
                     answers.push(received);
@@ -790,6 +800,18 @@ fn judge_outcome(
         None => "ended".to_owned(),
     };
     let (verdict, reason) = match outcome {
+        // Killed at the check's time limit: slow, not crashed.
+        Outcome::NeverListened { ended: true } if log.timed_out => {
+            report.limit = Some(humantime::format_duration(check.time).to_string());
+            (
+                Verdict::TimeLimit,
+                format!(
+                    "nothing listened on port {} within the check's {}",
+                    check.port,
+                    humantime::format_duration(check.time)
+                ),
+            )
+        }
         Outcome::NeverListened { ended: true } => (
             Verdict::RuntimeError,
             format!(
@@ -837,7 +859,20 @@ fn judge_outcome(
                         format!("the answer to {which} is larger than {}", check.output),
                     )
                 }
-                Failure::NoAnswer(_) if !log.running => (
+                Failure::NoAnswer { .. } if log.timed_out => {
+                    report.limit = Some(humantime::format_duration(check.time).to_string());
+                    (
+                        Verdict::TimeLimit,
+                        format!(
+                            "{which} got no answer within the check's {}",
+                            humantime::format_duration(check.time)
+                        ),
+                    )
+                }
+                Failure::NoAnswer {
+                    server_ended: true,
+                    ..
+                } => (
                     Verdict::RuntimeError,
                     format!(
                         "the server {} while answering {which}{}",
@@ -845,7 +880,7 @@ fn judge_outcome(
                         crash()
                     ),
                 ),
-                Failure::NoAnswer(why) => (
+                Failure::NoAnswer { why, .. } => (
                     Verdict::RuntimeError,
                     format!("{which} got no answer: {why}{}", crash()),
                 ),
@@ -1077,11 +1112,30 @@ mod tests {
     }
 
     #[test]
+    fn a_server_killed_at_the_time_limit_is_slow_not_crashed() {
+        let (spec, http) = check(vec![step(200, "{}", Comparison::Json)]);
+        let mut killed = log(false, Some(137), "");
+        killed.timed_out = true;
+        let report = judge_outcome(
+            &spec,
+            &http,
+            Outcome::NeverListened { ended: true },
+            &killed,
+            &[],
+        );
+        assert_eq!(report.verdict, Verdict::TimeLimit);
+        assert_eq!(report.limit.as_deref(), Some("30s"));
+    }
+
+    #[test]
     fn a_request_without_answer_names_the_request() {
         let (spec, http) = check(vec![step(200, "{}", Comparison::Json)]);
         let outcome = Outcome::Unanswered {
             index: 0,
-            why: Failure::NoAnswer("connection closed before message completed".into()),
+            why: Failure::NoAnswer {
+                why: "connection closed before message completed".into(),
+                server_ended: true,
+            },
         };
         let report = judge_outcome(&spec, &http, outcome, &log(false, Some(137), ""), &[]);
         assert_eq!(report.verdict, Verdict::RuntimeError);
