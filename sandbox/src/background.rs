@@ -244,12 +244,12 @@ impl tokio::io::AsyncWrite for Connection {
     }
 }
 
-/// Bash's `/dev/tcp` opens the connection (trying every address `localhost` has, IPv4 and
-/// IPv6, as a client in the pod would); one `cat` copies standard input into it, the other
+/// Bash's `/dev/tcp` opens the connection to `localhost` as a client in the pod would: IPv4
+/// first (its error is the one told), then IPv6; one `cat` copies standard input into it, the other
 /// copies its answer to standard output and ends the relay when the server closes. Standard
 /// input goes to the background `cat` through fd 4: a non-interactive shell gives background
 /// commands /dev/null as their standard input.
-const RELAY: &str = r#"exec 3<>"/dev/tcp/localhost/$1" || exit 111; exec 4<&0; cat <&4 >&3 2>/dev/null 4<&- & exec cat <&3 4<&-"#;
+const RELAY: &str = r#"exec 3<>"/dev/tcp/127.0.0.1/$1" || { exec 3<>"/dev/tcp/::1/$1"; } 2>/dev/null || exit 111; exec 4<&0; cat <&4 >&3 2>/dev/null 4<&- & exec cat <&3 4<&-"#;
 
 impl Sandbox {
     /// Opens a TCP connection to `port` on the pod's loopback from inside the learner's
@@ -271,7 +271,9 @@ impl Sandbox {
             .await
             .map_err(SandboxError::docker("start a connection relay"))?;
         let StartExecResults::Attached { output, input } = started else {
-            return Err(SandboxError::Lost("the connection relay started detached".into()));
+            return Err(SandboxError::Lost(
+                "the connection relay started detached".into(),
+            ));
         };
         let diagnostics = Arc::new(Mutex::new(Vec::new()));
         let errors = diagnostics.clone();

@@ -318,7 +318,9 @@ fn step(raw: &RawStep, spec: &mut Validator) -> Step {
         content_type = Some("application/x-www-form-urlencoded");
     }
     if let Some(kind) = content_type
-        && !headers.iter().any(|(name, _)| name == hyper::header::CONTENT_TYPE)
+        && !headers
+            .iter()
+            .any(|(name, _)| name == hyper::header::CONTENT_TYPE)
     {
         headers.push((hyper::header::CONTENT_TYPE, HeaderValue::from_static(kind)));
     }
@@ -425,10 +427,7 @@ enum Outcome {
     /// Every step was sent; the answers, in order.
     Answered(Vec<Received>),
     /// Step `index` got no answer, for the reason given.
-    Unanswered {
-        index: usize,
-        why: Failure,
-    },
+    Unanswered { index: usize, why: Failure },
 }
 
 /// Why a request got no usable answer.
@@ -488,10 +487,7 @@ impl HttpCheck {
                     continue;
                 }
             };
-            return Ok(Outcome::Unanswered {
-                index,
-                why,
-            });
+            return Ok(Outcome::Unanswered { index, why });
         }
         Ok(Outcome::Answered(answers))
     }
@@ -649,7 +645,11 @@ fn cookies_set(received: &Received) -> Vec<String> {
 fn describe_request(step: &Step) -> String {
     let mut text = format!("> {} {}\n", step.method, step.path);
     for (name, value) in &step.headers {
-        let _ = writeln!(text, "> {name}: {}", String::from_utf8_lossy(value.as_bytes()));
+        let _ = writeln!(
+            text,
+            "> {name}: {}",
+            String::from_utf8_lossy(value.as_bytes())
+        );
     }
     if !step.body.is_empty() {
         let _ = writeln!(text, ">\n> {}", String::from_utf8_lossy(&step.body));
@@ -834,12 +834,7 @@ fn judge_outcome(
         }
         Outcome::Unanswered { index, why, .. } => {
             let step = &check.steps[index];
-            let which = format!(
-                "request {} ({} {})",
-                index + 1,
-                step.method,
-                step.path
-            );
+            let which = format!("request {} ({} {})", index + 1, step.method, step.path);
             report.expected = Some(describe_expected(step));
             match why {
                 Failure::TimeLimit => {
@@ -870,8 +865,7 @@ fn judge_outcome(
                     )
                 }
                 Failure::NoAnswer {
-                    server_ended: true,
-                    ..
+                    server_ended: true, ..
                 } => (
                     Verdict::RuntimeError,
                     format!(
@@ -887,14 +881,11 @@ fn judge_outcome(
             }
         }
         Outcome::Answered(answers) => {
-            let failed = check
-                .steps
-                .iter()
-                .zip(&answers)
-                .enumerate()
-                .find_map(|(index, (step, received))| {
+            let failed = check.steps.iter().zip(&answers).enumerate().find_map(
+                |(index, (step, received))| {
                     mismatch(step, received).map(|why| (index, step, received, why))
-                });
+                },
+            );
             match failed {
                 None => {
                     report.stderr = Some(server_log);
@@ -995,7 +986,10 @@ mod tests {
     #[test]
     fn json_bodies_compare_as_values() {
         let step = step(200, r#"{"status": "OK"}"#, Comparison::Json);
-        assert_eq!(mismatch(&step, &received(200, "{\"status\":\"OK\"}\n")), None);
+        assert_eq!(
+            mismatch(&step, &received(200, "{\"status\":\"OK\"}\n")),
+            None
+        );
         assert!(
             mismatch(&step, &received(200, r#"{"status": "ok"}"#))
                 .unwrap()

@@ -1,12 +1,11 @@
 #!/usr/bin/env python3
-"""user_object_from_credentials, on an empty store and then with a user."""
+"""user_object_from_credentials once a user is stored."""
 import uuid
 from api.v1.auth.basic_auth import BasicAuth
 from models.user import User
 
 auth = BasicAuth()
 email, password = "{}@example.com".format(uuid.uuid4()), str(uuid.uuid4())
-print(auth.user_object_from_credentials(email, password))
 user = User()
 user.email = email
 user.first_name = "Ada"
