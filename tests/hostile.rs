@@ -544,3 +544,75 @@ fn learner_output_cannot_drive_the_graders_terminal() {
         );
     }
 }
+
+/// Every check of `tests/fixtures/hostile/servers`, in order, with the verdict that tells the
+/// truth about what the server did.
+const SERVER_VERDICTS: &[(&str, &str)] = &[
+    ("never listens", "time_limit"),
+    ("listens on the wrong port", "time_limit"),
+    ("exits before listening", "runtime_error"),
+    ("crashes on the first request", "runtime_error"),
+    // Output beyond the cap is dropped; the server is not blocked and answers.
+    ("floods its output and still answers", "passed"),
+    ("forks daemons and answers", "passed"),
+    // The server and every process it started end with its check.
+    ("no daemon survives the server's check", "passed"),
+    // The pod's network namespace has loopback only.
+    ("cannot reach the internet, the host or a name", "passed"),
+    ("answers something that is not HTTP", "runtime_error"),
+    ("never answers", "time_limit"),
+    (
+        "answers a body larger than the output limit",
+        "output_limit",
+    ),
+    ("nothing listens after the last server's check", "passed"),
+];
+
+#[test]
+fn hostile_servers_get_truthful_verdicts_and_leave_nothing_running() {
+    if !docker_ready() {
+        return;
+    }
+    let project = fixture("hostile/servers");
+    let submission = fixture("hostile/servers/submission");
+    let output = run_tracked(&["grade", &project, &submission, "--json", "--show-hidden"]);
+    let report = report_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(report["platform_error"], Value::Null);
+    let checks = checks(&report);
+    let names: Vec<&str> = checks
+        .iter()
+        .map(|(_, check)| check["name"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = SERVER_VERDICTS.iter().map(|(name, _)| *name).collect();
+    assert_eq!(
+        names, expected,
+        "the project's checks and SERVER_VERDICTS differ"
+    );
+    let mut problems = Vec::new();
+    for ((task, check), (_, want)) in checks.iter().zip(SERVER_VERDICTS) {
+        if check["verdict"] != *want {
+            problems.push(format!("expected {want}: {}", describe(task, check)));
+        }
+    }
+    let reason = |name: &str| {
+        let (_, check) = checks.iter().find(|(_, c)| c["name"] == name).unwrap();
+        check["reason"].as_str().unwrap_or_default().to_owned()
+    };
+    // The crash is the learner's, told with their file and line.
+    let crash = reason("crashes on the first request");
+    if !crash.contains("Error: boom on the first request, at server.js:29") {
+        problems.push(format!("crash reason: {crash}"));
+    }
+    let silent = reason("listens on the wrong port");
+    if !silent.contains("nothing listened on port 8080") {
+        problems.push(format!("wrong-port reason: {silent}"));
+    }
+    // `run_tracked` found no container and no temporary file of this run left.
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}\n",
+        problems.len(),
+        problems.join("\n")
+    );
+}

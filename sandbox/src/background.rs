@@ -176,3 +176,128 @@ impl Sandbox {
         Ok(())
     }
 }
+
+/// A TCP connection opened from inside the sandbox (in its network namespace, as the sandbox
+/// user) to a port on its loopback, relayed to the host through the standard streams of a
+/// command. Write the request, read the answer; bytes the relay printed on standard error
+/// (why it could not connect) are kept apart, see [`Connection::diagnostics`].
+pub struct Connection {
+    reader: tokio_util::io::StreamReader<
+        std::pin::Pin<Box<dyn futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send>>,
+        bytes::Bytes,
+    >,
+    writer: std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
+    diagnostics: Arc<Mutex<Vec<u8>>>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection").finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// What the relay printed on standard error so far, e.g. `connect: Connection refused`
+    /// when nothing listened on the port.
+    pub fn diagnostics(&self) -> String {
+        String::from_utf8_lossy(&lock(&self.diagnostics)).into_owned()
+    }
+
+    /// Reads [`Connection::diagnostics`] after the connection was handed to a client.
+    pub fn diagnostics_source(&self) -> impl Fn() -> String + Send + Sync + 'static {
+        let diagnostics = self.diagnostics.clone();
+        move || String::from_utf8_lossy(&lock(&diagnostics)).into_owned()
+    }
+}
+
+impl tokio::io::AsyncRead for Connection {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.reader).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Connection {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.writer.as_mut().poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.writer.as_mut().poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.writer.as_mut().poll_shutdown(cx)
+    }
+}
+
+/// Bash's `/dev/tcp` opens the connection to `localhost` as a client in the pod would: IPv4
+/// first (its error is the one told), then IPv6; one `cat` copies standard input into it, the other
+/// copies its answer to standard output and ends the relay when the server closes. Standard
+/// input goes to the background `cat` through fd 4: a non-interactive shell gives background
+/// commands /dev/null as their standard input.
+const RELAY: &str = r#"exec 3<>"/dev/tcp/127.0.0.1/$1" || { exec 3<>"/dev/tcp/::1/$1"; } 2>/dev/null || exit 111; exec 4<&0; cat <&4 >&3 2>/dev/null 4<&- & exec cat <&3 4<&-"#;
+
+impl Sandbox {
+    /// Opens a TCP connection to `port` on the pod's loopback from inside the learner's
+    /// container, so the connection comes from where the learner's own clients would: the
+    /// pod's network namespace, which has no route out. The relay is a process of the sandbox
+    /// user and ends with the connection (or at [`Sandbox::end_check`] at the latest).
+    pub async fn connect(&self, port: u16) -> Result<Connection, SandboxError> {
+        let argv = vec![
+            "/bin/bash".to_owned(),
+            "-c".to_owned(),
+            RELAY.to_owned(),
+            "checker-relay".to_owned(),
+            port.to_string(),
+        ];
+        let exec = run::create_exec_argv(self, argv, &[], true, SANDBOX_USER).await?;
+        let started = self
+            .docker
+            .start_exec(&exec, None)
+            .await
+            .map_err(SandboxError::docker("start a connection relay"))?;
+        let StartExecResults::Attached { output, input } = started else {
+            return Err(SandboxError::Lost(
+                "the connection relay started detached".into(),
+            ));
+        };
+        let diagnostics = Arc::new(Mutex::new(Vec::new()));
+        let errors = diagnostics.clone();
+        let answers = output.filter_map(move |chunk| {
+            let item = match chunk {
+                Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => {
+                    Some(Ok(message))
+                }
+                Ok(LogOutput::StdErr { message }) => {
+                    let mut kept = lock(&errors);
+                    if kept.len() < 4096 {
+                        kept.extend_from_slice(&message);
+                    }
+                    None
+                }
+                Ok(LogOutput::StdIn { .. }) => None,
+                Err(error) => Some(Err(std::io::Error::other(error))),
+            };
+            std::future::ready(item)
+        });
+        Ok(Connection {
+            reader: tokio_util::io::StreamReader::new(Box::pin(answers)),
+            writer: input,
+            diagnostics,
+        })
+    }
+}

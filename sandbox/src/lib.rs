@@ -66,7 +66,7 @@ mod service;
 mod upload;
 
 pub use archive::{MAX_PATH_LEN, SandboxFile, validate_relative_path};
-pub use background::{BackgroundHandle, BackgroundOutput};
+pub use background::{BackgroundHandle, BackgroundOutput, Connection};
 pub use cleanup::finish_cleanup;
 pub use engine::Engine;
 pub use error::SandboxError;

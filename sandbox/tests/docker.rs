@@ -736,3 +736,45 @@ async fn a_check_that_ends_takes_what_it_changed_with_its_files() {
     );
     pod.remove().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_connection_opened_in_the_pod_reaches_its_server_and_tells_why_it_cannot() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(engine) = engine_with(&[PYTHON]).await else {
+        return;
+    };
+    let sandbox = engine.open(&SandboxConfig::new(PYTHON)).await.unwrap();
+    let mut server = run("exec python3 -m http.server 8000 --bind 127.0.0.1");
+    server.time_limit = Duration::from_secs(60);
+    let handle = sandbox.start_background(&server).await.unwrap();
+    assert!(
+        sandbox
+            .wait_until_listening(8000, Duration::from_secs(30))
+            .await
+            .unwrap()
+    );
+    let mut connection = sandbox.connect(8000).await.unwrap();
+    connection
+        .write_all(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    connection.flush().await.unwrap();
+    let mut answer = Vec::new();
+    connection.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.0 200 OK\r\n"), "{answer}");
+    // Nothing listens on 8001: the answer is empty and the relay says why.
+    let mut refused = sandbox.connect(8001).await.unwrap();
+    let mut nothing = Vec::new();
+    refused.read_to_end(&mut nothing).await.unwrap();
+    assert!(nothing.is_empty());
+    assert!(
+        refused.diagnostics().contains("Connection refused"),
+        "{}",
+        refused.diagnostics()
+    );
+    sandbox.end_check().await.unwrap();
+    let log = handle.finish().await;
+    assert!(String::from_utf8_lossy(&log.stderr).contains("\"GET / HTTP/1.0\" 200"));
+    sandbox.remove().await.unwrap();
+}

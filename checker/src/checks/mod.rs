@@ -7,6 +7,7 @@
 //! it, so every value keeps its line and column for error messages.
 
 pub mod file;
+pub mod http;
 pub mod run;
 pub mod style;
 pub mod tests;
@@ -226,6 +227,8 @@ registry! {
     Tests(tests::TestsCheck),
     /// A style tool (pycodestyle, pep8, docstrings, annotations, mypy) finds nothing.
     Style(style::StyleCheck),
+    /// Start the learner's server and judge its answers to a sequence of HTTP requests.
+    Http(http::HttpCheck),
 }
 
 /// What the registry tells about one kind, for the errors that concern several kinds.

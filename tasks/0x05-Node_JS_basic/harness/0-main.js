@@ -1,0 +1,4 @@
+const displayMessage = require('./0-console');
+
+displayMessage('Hello NodeJS!');
+displayMessage('Checker says hi');

@@ -1,0 +1,3 @@
+const countStudents = require('./2-read_file');
+
+countStudents('nope.csv');
