@@ -354,7 +354,12 @@ impl Sandbox {
                 None => true,
                 Some(Readiness::Listening(port)) => self.is_listening(*port).await?,
                 Some(Readiness::Command(script)) => {
-                    self.probe_in_service(service, script, deadline).await?
+                    match self.probe_in_service(service, script, deadline).await {
+                        Ok(ready) => ready,
+                        // It stopped between the inspection and the probe: say so next turn.
+                        Err(SandboxError::Docker { .. }) => false,
+                        Err(other) => return Err(other),
+                    }
                 }
             };
             if ready {

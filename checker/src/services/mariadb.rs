@@ -39,15 +39,19 @@ pub(super) const MARIADB: Service = Service {
     ready: "mariadb-admin -uroot --connect-timeout=1 ping > /dev/null 2>&1",
     load: "mariadb -uroot --batch",
     // Every other connection is killed first (a query still running from the last task would
-    // hold its tables), then every database and user the learner's code made goes.
-    reset: "q() { mariadb -uroot --batch --skip-column-names -e \"$1\"; }; \
-            q \"SELECT CONCAT('KILL ', id, ';') FROM information_schema.processlist \
-               WHERE id <> CONNECTION_ID() AND command <> 'Daemon'\" | mariadb -uroot --force 2>/dev/null; \
-            q \"SELECT CONCAT('DROP DATABASE \\`', schema_name, '\\`;') FROM information_schema.schemata \
-               WHERE schema_name NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')\" \
-               | mariadb -uroot && \
-            q \"SELECT CONCAT('DROP USER ', QUOTE(user), '@', QUOTE(host), ';') FROM mysql.user \
-               WHERE user NOT IN ('root', 'mysql', 'mariadb.sys')\" | mariadb -uroot",
+    // hold its tables and locks), then every database and user the learner's code made goes.
+    // Any query that fails (the learner dropped the system schema) fails the reset, and the
+    // pod is restarted instead.
+    reset: "q() { mariadb -uroot --batch --skip-column-names -e \"$1\"; }\n\
+            kills=$(q \"SELECT CONCAT('KILL ', id, ';') FROM information_schema.processlist \
+                WHERE id <> CONNECTION_ID() AND command <> 'Daemon'\") || exit 1\n\
+            printf '%s\\n' \"$kills\" | mariadb -uroot --force 2>/dev/null\n\
+            drops=$(q \"SELECT CONCAT('DROP DATABASE \\`', schema_name, '\\`;') \
+                FROM information_schema.schemata WHERE schema_name NOT IN \
+                ('mysql', 'information_schema', 'performance_schema', 'sys')\") || exit 1\n\
+            users=$(q \"SELECT CONCAT('DROP USER ', QUOTE(user), '@', QUOTE(host), ';') \
+                FROM mysql.user WHERE user NOT IN ('root', 'mysql', 'mariadb.sys')\") || exit 1\n\
+            printf '%s\\n%s\\n' \"$drops\" \"$users\" | mariadb -uroot",
     databases: true,
     // The mysql client and PyMySQL/mysql-connector go over TCP to the service; the client's
     // default, a Unix socket, is in the service's container, not the learner's.

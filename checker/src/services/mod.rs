@@ -183,6 +183,25 @@ mod tests {
         path.rsplit_once('/').map_or("", |(dir, _)| dir)
     }
 
+    /// Every script a service runs is valid `/bin/sh` (they are run only inside containers).
+    #[test]
+    fn service_scripts_are_valid_shell() {
+        for service in SERVICES {
+            for script in [service.ready, service.load, service.reset, service.setup] {
+                let checked = std::process::Command::new("sh")
+                    .args(["-n", "-c", script])
+                    .output()
+                    .unwrap();
+                assert!(
+                    checked.status.success(),
+                    "{}: {}\n{script}",
+                    service.name,
+                    String::from_utf8_lossy(&checked.stderr)
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_database_is_created_before_the_seed() {
         let using = ServiceUse {

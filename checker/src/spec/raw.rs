@@ -48,13 +48,15 @@ pub struct RawProject {
     /// Services started beside the learner's code for each submission, answering on
     /// `localhost` (`redis`, `mariadb`): a name, or a map with `name` and options.
     #[serde(default)]
-    pub services: Vec<RawService>,
+    #[schemars(with = "Vec<RawService>")]
+    pub services: Vec<Spanned<RawService>>,
     /// The tasks, in the order learners see them.
     #[schemars(with = "Vec<RawTask>")]
     pub tasks: Spanned<Vec<RawTask>>,
 }
 
-/// A service of the project: its name alone (`redis`) or a map with options.
+/// A service of the project: its name alone (`redis`) or a map with options. (Inside this
+/// either-or the parser keeps no locations: problems are reported where the entry starts.)
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RawService {

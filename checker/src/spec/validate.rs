@@ -279,13 +279,18 @@ impl Validator {
     }
 
     /// The project's services: each known, named once, with valid options.
-    fn services(&mut self, raw: &[RawService]) -> Vec<ServiceUse> {
+    fn services(&mut self, raw: &[Spanned<RawService>]) -> Vec<ServiceUse> {
         let mut services: Vec<ServiceUse> = Vec::new();
         for entry in raw {
-            let (name, options) = match entry {
-                RawService::Name(name) => (name, None),
-                RawService::Configured(options) => (&options.name, Some(options)),
+            // Values inside an entry carry no location of their own: they get the entry's.
+            let at = |value: &Spanned<String>| {
+                Spanned::new(value.value.clone(), entry.referenced, entry.defined)
             };
+            let (name, options) = match &entry.value {
+                RawService::Name(name) => (at(name), None),
+                RawService::Configured(options) => (at(&options.name), Some(options)),
+            };
+            let name = &name;
             let Some(service) = services::find(&name.value) else {
                 self.error(
                     loc(name),
@@ -309,7 +314,7 @@ impl Validator {
                 fresh: Fresh::default(),
             };
             if let Some(options) = options {
-                if let Some(database) = &options.database {
+                if let Some(database) = &options.database.as_ref().map(at) {
                     if !service.databases {
                         self.error(
                             loc(database),
@@ -327,7 +332,7 @@ impl Validator {
                     }
                 }
                 for file in &options.seed {
-                    if let Some(file) = self.read_grader_file(file) {
+                    if let Some(file) = self.read_grader_file(&at(file)) {
                         using.seed.extend_from_slice(&file.contents);
                         if !using.seed.ends_with(b"\n") {
                             using.seed.push(b'\n');
@@ -335,7 +340,7 @@ impl Validator {
                         self.service_files.push((file.name.clone(), file));
                     }
                 }
-                if let Some(fresh) = &options.fresh {
+                if let Some(fresh) = &options.fresh.as_ref().map(at) {
                     match fresh.value.as_str() {
                         "submission" => using.fresh = Fresh::Submission,
                         "task" => using.fresh = Fresh::Task,
