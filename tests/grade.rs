@@ -379,7 +379,10 @@ fn grading_with_a_service() -> std::process::Child {
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while containers_of(child.id()).len() < 2 {
-        assert!(std::time::Instant::now() < deadline, "no pod with its service appeared");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no pod with its service appeared"
+        );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     child
@@ -399,17 +402,33 @@ fn interrupting_or_killing_the_grader_leaves_no_service_behind() {
         .unwrap();
     assert!(interrupted.success());
     assert_eq!(child.wait().unwrap().code(), Some(130));
-    assert_eq!(containers_of(pid), Vec::<String>::new(), "a pod survived Ctrl-C");
+    assert_eq!(
+        containers_of(pid),
+        Vec::<String>::new(),
+        "a pod survived Ctrl-C"
+    );
 
     // kill -9: nothing runs to clean up; the next grader's start-up sweep removes the pod.
     let mut child = grading_with_a_service();
     let pid = child.id();
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(containers_of(pid).len() >= 2, "the killed grader's pod is gone already");
-    let output = run(&["grade", "es6-data-manipulation", &fixture("es6-data-manipulation/reference"), "--quiet"]);
+    assert!(
+        containers_of(pid).len() >= 2,
+        "the killed grader's pod is gone already"
+    );
+    let output = run(&[
+        "grade",
+        "es6-data-manipulation",
+        &fixture("es6-data-manipulation/reference"),
+        "--quiet",
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(containers_of(pid), Vec::<String>::new(), "the sweep left the pod of a dead grader");
+    assert_eq!(
+        containers_of(pid),
+        Vec::<String>::new(),
+        "the sweep left the pod of a dead grader"
+    );
 }
 
 #[test]

@@ -347,7 +347,11 @@ fn a_hostile_submission_gets_truthful_verdicts_and_leaves_the_platform_unharmed(
 const SERVICE_VERDICTS: &[(&str, &str, &str)] = &[
     ("sql", "drops its database", "passed"),
     // The learner's own database is gone for the rest of its task: the client says so.
-    ("sql", "its database is gone for the rest of the task", "nonzero_exit"),
+    (
+        "sql",
+        "its database is gone for the rest of the task",
+        "nonzero_exit",
+    ),
     ("sql", "runs a query forever", "time_limit"),
     ("sql", "leaves a connection holding a lock", "time_limit"),
     ("sql", "drops the system schema", "passed"),
@@ -392,7 +396,10 @@ fn attacks_on_services_only_hurt_their_own_submission() {
         .map(|(task, check)| (task.as_str(), check["name"].as_str().unwrap()))
         .collect();
     let expected: Vec<(&str, &str)> = SERVICE_VERDICTS.iter().map(|(t, n, _)| (*t, *n)).collect();
-    assert_eq!(names, expected, "the project's checks and SERVICE_VERDICTS differ");
+    assert_eq!(
+        names, expected,
+        "the project's checks and SERVICE_VERDICTS differ"
+    );
     let flood = checks
         .iter()
         .find(|(_, c)| c["name"] == "floods Redis past its memory")

@@ -150,7 +150,10 @@ mod tests {
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert!(
-                text.contains(&format!("FROM debian:{}-slim", crate::runtime::DEBIAN_SUITE)),
+                text.contains(&format!(
+                    "FROM debian:{}-slim",
+                    crate::runtime::DEBIAN_SUITE
+                )),
                 "{}",
                 path.display()
             );
@@ -165,7 +168,8 @@ mod tests {
                 let name = file.path.rsplit('/').next().unwrap_or(file.path);
                 assert!(
                     text.lines().any(|l| l.starts_with("COPY ")
-                        && (l.ends_with(file.path) || l.ends_with(&format!(" {}/", parent(file.path))))),
+                        && (l.ends_with(file.path)
+                            || l.ends_with(&format!(" {}/", parent(file.path))))),
                     "{} does not copy {}",
                     path.display(),
                     file.path

@@ -594,7 +594,10 @@ tasks:
 
 #[test]
 fn services_are_named_or_configured() {
-    let files = [("sql/a.sql", "CREATE TABLE a (id INT);"), ("sql/b.sql", "INSERT INTO a VALUES (1);\n")];
+    let files = [
+        ("sql/a.sql", "CREATE TABLE a (id INT);"),
+        ("sql/b.sql", "INSERT INTO a VALUES (1);\n"),
+    ];
     let (_dir, result) = load(WITH_SERVICES, &files);
     let project = result.unwrap();
     let names: Vec<&str> = project.services.iter().map(|s| s.service.name).collect();
@@ -607,11 +610,30 @@ fn services_are_named_or_configured() {
         mariadb.seed,
         b"CREATE TABLE a (id INT);\nINSERT INTO a VALUES (1);\n".to_vec()
     );
-    assert!(project.grader_files.iter().all(|f| !f.name.ends_with(".sql")));
-    assert_eq!(project.services[0].fresh, crate::services::Fresh::Submission);
+    assert!(
+        project
+            .grader_files
+            .iter()
+            .all(|f| !f.name.ends_with(".sql"))
+    );
+    assert_eq!(
+        project.services[0].fresh,
+        crate::services::Fresh::Submission
+    );
     // A service's environment comes after the spec's own, which wins.
-    assert!(project.env.contains(&("MYSQL_HOST".into(), "db.local".into())));
-    assert_eq!(project.env.iter().filter(|(k, _)| k == "MYSQL_HOST").count(), 1);
+    assert!(
+        project
+            .env
+            .contains(&("MYSQL_HOST".into(), "db.local".into()))
+    );
+    assert_eq!(
+        project
+            .env
+            .iter()
+            .filter(|(k, _)| k == "MYSQL_HOST")
+            .count(),
+        1
+    );
     // The seed is part of the version: results stay tied to the data they were graded on.
     let changed = [("sql/a.sql", "CREATE TABLE a (id BIGINT);"), files[1]];
     let (_dir, other) = load(WITH_SERVICES, &changed);
@@ -632,9 +654,16 @@ fn service_problems_name_their_position() {
     assert_eq!(messages[1], (8, 5, "service `redis` is named twice"));
     // Inside an entry with options, problems are reported where the entry starts.
     assert_eq!(messages[2].0, 9);
-    assert!(messages[2].2.contains("`hol-berton` is not a database name"));
+    assert!(
+        messages[2]
+            .2
+            .contains("`hol-berton` is not a database name")
+    );
     assert_eq!(messages[3].0, 9);
-    assert!(messages[3].2.contains("grader file path is not allowed"), "{messages:?}");
+    assert!(
+        messages[3].2.contains("grader file path is not allowed"),
+        "{messages:?}"
+    );
     assert_eq!(messages[4], (9, 5, "`fresh: always` is not known"));
     let redis_database = WITH_SERVICES.replace("  - redis", "  - name: redis\n    database: x");
     let found = errors(&redis_database, &[("sql/a.sql", ""), ("sql/b.sql", "")]);
