@@ -21,6 +21,11 @@ pub(super) const MARIADB: Service = Service {
             mode: 0o644,
         },
         ImageFile {
+            path: "/etc/mysql/mariadb.conf.d/99-checker.cnf",
+            contents: include_str!("../../../docker/services/mariadb/client.cnf"),
+            mode: 0o644,
+        },
+        ImageFile {
             path: "/usr/local/bin/checker-mariadb",
             contents: include_str!("../../../docker/services/mariadb/start"),
             mode: 0o755,
@@ -29,9 +34,9 @@ pub(super) const MARIADB: Service = Service {
     setup: include_str!("../../../docker/services/mariadb/setup"),
     command: &["/usr/local/bin/checker-mariadb"],
     user: "mysql",
+    env: &[],
     writable: &[
         ("/var/lib/mysql", ByteSize::mib(96)),
-        ("/run/mysqld", ByteSize::mib(1)),
         ("/tmp", ByteSize::mib(16)),
     ],
     memory: ByteSize::mib(384),

@@ -29,6 +29,8 @@ pub struct Service {
     pub command: &'static [&'static str],
     /// User the service runs as (a name of the image).
     pub user: &'static str,
+    /// Environment of the service's container (its own scripts' clients read it too).
+    pub env: &'static [(&'static str, &'static str)],
     /// Writable tmpfs directories and their sizes (the root file system is read-only).
     pub writable: &'static [(&'static str, ByteSize)],
     /// Memory of the service container, its tmpfs included.
@@ -110,6 +112,11 @@ impl ServiceUse {
             .command(service.command.iter().copied())
             .ready_when(Readiness::Command(service.ready.to_owned()));
         spec.user = Some(service.user.to_owned());
+        spec.env = service
+            .env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         spec.memory = service.memory;
         spec.pids = service.pids;
         spec.writable = service
@@ -177,6 +184,13 @@ mod tests {
                 let _ = name;
             }
             assert!(text.contains(&format!("USER {}", service.user)));
+            for (key, value) in service.env {
+                assert!(
+                    text.contains(&format!("ENV {key}={value}")),
+                    "{}",
+                    path.display()
+                );
+            }
             if !service.setup.is_empty() {
                 assert!(text.contains("COPY setup /tmp/setup"), "{}", path.display());
             }

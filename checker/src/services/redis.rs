@@ -16,6 +16,7 @@ pub(super) const REDIS: Service = Service {
     setup: "",
     command: &["redis-server", "/etc/checker/redis.conf"],
     user: "redis",
+    env: &[],
     writable: &[("/tmp", ByteSize::mib(16))],
     // 48 MiB of data (redis.conf's maxmemory) and the server around it.
     memory: ByteSize::mib(128),
