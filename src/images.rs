@@ -1,9 +1,10 @@
-//! `checker images`: build and list the runtime images checks run in.
+//! `checker images`: build and list the runtime images checks run in and the service images
+//! that run beside them.
 
 use std::process::ExitCode;
 
 use checker::grading::Grader;
-use checker::{images, runtime};
+use checker::images::{self, Recipe};
 use clap::Subcommand;
 
 use crate::failure::Failure;
@@ -11,16 +12,17 @@ use crate::failure::Failure;
 /// `checker images ...`.
 #[derive(Subcommand)]
 pub enum ImagesCommand {
-    /// Build runtime images with mmdebstrap and docker import; existing ones are kept unless
-    /// built from an older recipe.
+    /// Build runtime and service images with mmdebstrap and docker import; existing ones are
+    /// kept unless built from an older recipe.
     Build {
-        /// Runtimes to build (default: all).
+        /// Runtimes or services to build, e.g. `python mariadb` (default: all).
         runtimes: Vec<String>,
         /// Rebuild images that already exist.
         #[arg(long)]
         force: bool,
     },
-    /// List runtimes and whether their images exist and are built from the current recipe.
+    /// List runtimes and services and whether their images exist and are built from the
+    /// current recipe.
     List,
 }
 
@@ -32,16 +34,18 @@ pub async fn images(command: ImagesCommand) -> Result<ExitCode, Failure> {
 }
 
 async fn build_images(names: &[String], force: bool) -> Result<ExitCode, Failure> {
-    let selected: Vec<&runtime::Runtime> = if names.is_empty() {
-        runtime::RUNTIMES.iter().collect()
+    let recipes = images::all_recipes();
+    let selected: Vec<&Recipe> = if names.is_empty() {
+        recipes.iter().collect()
     } else {
         names
             .iter()
             .map(|name| {
-                runtime::find(name).ok_or_else(|| {
+                recipes.iter().find(|r| r.name == name).ok_or_else(|| {
+                    let known: Vec<&str> = recipes.iter().map(|r| r.name).collect();
                     Failure::bad(format!(
-                        "unknown runtime `{name}`; known runtimes: {}",
-                        runtime::names()
+                        "unknown runtime or service `{name}`; known: {}",
+                        known.join(", ")
                     ))
                 })
             })
@@ -82,7 +86,7 @@ async fn build_images(names: &[String], force: bool) -> Result<ExitCode, Failure
 
 async fn list_images() -> Result<ExitCode, Failure> {
     let grader = Grader::connect().await?;
-    for runtime in runtime::RUNTIMES {
+    for runtime in &images::all_recipes() {
         let state = match images::state(&grader, runtime).await? {
             images::ImageState::Current { size } => format!("present, {:.1} MB", size as f64 / 1e6),
             images::ImageState::Stale { size } => format!(
@@ -92,8 +96,8 @@ async fn list_images() -> Result<ExitCode, Failure> {
             images::ImageState::Missing => "missing (run `checker images build`)".into(),
         };
         println!(
-            "{:<8} {:<26} {}  {}",
-            runtime.name, runtime.image, state, runtime.description
+            "{:<8} {:<8} {:<26} {}  {}",
+            runtime.name, runtime.kind, runtime.image, state, runtime.description
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -367,6 +367,70 @@ fn interrupting_removes_the_sandbox() {
     );
 }
 
+/// Starts grading `0x02-redis_basic`'s reference and waits until its pod (the learner's
+/// container and Redis's) exists.
+fn grading_with_a_service() -> std::process::Child {
+    let submission = fixture("0x02-redis_basic/reference");
+    let child = checker()
+        .args(["grade", "0x02-redis_basic", &submission, "--quiet"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while containers_of(child.id()).len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no pod with its service appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child
+}
+
+#[test]
+fn interrupting_or_killing_the_grader_leaves_no_service_behind() {
+    if !support::docker::services_ready() {
+        return;
+    }
+    // Ctrl-C: the grader removes its pod, services included, before it exits.
+    let mut child = grading_with_a_service();
+    let pid = child.id();
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert_eq!(
+        containers_of(pid),
+        Vec::<String>::new(),
+        "a pod survived Ctrl-C"
+    );
+
+    // kill -9: nothing runs to clean up; the next grader's start-up sweep removes the pod.
+    let mut child = grading_with_a_service();
+    let pid = child.id();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        containers_of(pid).len() >= 2,
+        "the killed grader's pod is gone already"
+    );
+    let output = run(&[
+        "grade",
+        "es6-data-manipulation",
+        &fixture("es6-data-manipulation/reference"),
+        "--quiet",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        containers_of(pid),
+        Vec::<String>::new(),
+        "the sweep left the pod of a dead grader"
+    );
+}
+
 #[test]
 fn a_missing_submission_folder_is_bad_input() {
     let output = run(&["grade", PROJECT, "/nonexistent/submission"]);

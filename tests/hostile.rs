@@ -343,6 +343,72 @@ fn a_hostile_submission_gets_truthful_verdicts_and_leaves_the_platform_unharmed(
     );
 }
 
+/// Every check of `tests/fixtures/hostile/services/project`, in order, with its truthful verdict.
+const SERVICE_VERDICTS: &[(&str, &str, &str)] = &[
+    ("sql", "drops its database", "passed"),
+    // The learner's own database is gone for the rest of its task: the client says so.
+    (
+        "sql",
+        "its database is gone for the rest of the task",
+        "nonzero_exit",
+    ),
+    ("sql", "runs a query forever", "time_limit"),
+    ("sql", "leaves a connection holding a lock", "time_limit"),
+    ("sql", "drops the system schema", "passed"),
+    // The next task gets its seed back (the pod restarts when the reset cannot work) and no
+    // connection of the last one.
+    ("sql-after", "has its seeded database back", "passed"),
+    (
+        "sql-after",
+        "no connection of the last task holds its lock",
+        "passed",
+    ),
+    // Redis refuses writes past its memory ("OOM") instead of evicting or dying.
+    ("redis", "floods Redis past its memory", "passed"),
+    ("redis", "shuts Redis down", "passed"),
+    ("redis", "starts daemons that keep writing", "passed"),
+    ("redis", "no daemon writes after its check", "passed"),
+    ("redis-after", "starts with an empty Redis", "passed"),
+];
+
+/// SQL that drops databases or runs forever and a Redis flooded, shut down or written to by
+/// daemons only hurt their own submission: truthful verdicts, the next task starts clean, and
+/// no container (service or learner) is left.
+#[test]
+fn attacks_on_services_only_hurt_their_own_submission() {
+    if !support::docker::services_ready() {
+        return;
+    }
+    let project = fixture("hostile/services/project");
+    let submission = fixture("hostile/services/submission");
+    let output = run_tracked(&["grade", &project, &submission, "--json", "--show-hidden"]);
+    let report = report_of(&output);
+    assert_eq!(report["project"], "hostile-services");
+    assert_eq!(
+        (output.status.code(), &report["platform_error"]),
+        (Some(1), &Value::Null),
+        "{}",
+        stderr(&output)
+    );
+    let checks = checks(&report);
+    let names: Vec<(&str, &str)> = checks
+        .iter()
+        .map(|(task, check)| (task.as_str(), check["name"].as_str().unwrap()))
+        .collect();
+    let expected: Vec<(&str, &str)> = SERVICE_VERDICTS.iter().map(|(t, n, _)| (*t, *n)).collect();
+    assert_eq!(
+        names, expected,
+        "the project's checks and SERVICE_VERDICTS differ"
+    );
+    let wrong: Vec<String> = checks
+        .iter()
+        .zip(SERVICE_VERDICTS)
+        .filter(|((_, check), (_, _, want))| check["verdict"] != *want)
+        .map(|((task, check), (_, _, want))| format!("expected {want}: {}", describe(task, check)))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 /// A submission whose named files are links, a folder, a named pipe or a giant, built here
 /// because links don't belong in the repository.
 fn hostile_files() -> tempfile::TempDir {

@@ -93,6 +93,7 @@ pub(crate) fn sandbox_config(project: &Project) -> SandboxConfig {
     config.memory = project.limits.memory;
     config.pids = PIDS_LIMIT;
     config.work_dir_size = ByteSize::mib(64).min(project.limits.memory);
+    config.services = project.services.iter().map(|s| s.spec()).collect();
     config
 }
 
@@ -145,9 +146,17 @@ async fn grade_lane(
         .collect();
     sandbox.upload(&learner_files).await?;
 
+    let fresh_per_task = project
+        .services
+        .iter()
+        .any(|s| s.fresh == crate::services::Fresh::Task);
     let mut reports = Vec::with_capacity(tasks.len());
-    for &index in tasks {
+    for (position, &index) in tasks.iter().enumerate() {
         let task = &project.tasks[index];
+        if fresh_per_task && position > 0 {
+            // Each task starts from the seed alone, whatever the tasks before it left.
+            sandbox.reset_services().await?;
+        }
         emit(Event::TaskStarted(task));
         let problems: Vec<String> = task
             .files

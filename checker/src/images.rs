@@ -1,5 +1,5 @@
-//! Building runtime images offline: a Debian root file system made with `mmdebstrap` from
-//! Debian's packages, imported with `docker import`. No registry is needed.
+//! Building runtime and service images offline: a Debian root file system made with
+//! `mmdebstrap` from Debian's packages, imported with `docker import`. No registry is needed.
 
 use std::time::{Duration, Instant};
 
@@ -8,6 +8,7 @@ use tokio::process::Command;
 
 use crate::grading::{GradeError, Grader};
 use crate::runtime::{DEBIAN_SUITE, Runtime, Wheel};
+use crate::services::{ImageFile, Service};
 
 /// Debian mirror used when `CHECKER_DEBIAN_MIRROR` is not set.
 pub const DEFAULT_MIRROR: &str = "http://deb.debian.org/debian";
@@ -77,6 +78,70 @@ pub enum ImageError {
     Io(#[from] std::io::Error),
 }
 
+/// Everything one image is built from: a runtime's or a service's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recipe {
+    /// Name in specs (`python`, `mariadb`).
+    pub name: &'static str,
+    /// Local image reference.
+    pub image: &'static str,
+    /// Debian packages installed on top of the essential base system.
+    pub packages: &'static [&'static str],
+    /// Wheels unpacked into the image's site-packages.
+    pub wheels: &'static [Wheel],
+    /// Files placed in the image after the packages.
+    pub files: &'static [ImageFile],
+    /// Shell script run inside the image once packages and files are in, or empty.
+    pub setup: &'static str,
+    /// The image's command.
+    pub command: &'static [&'static str],
+    /// `runtime` or `service`: the image's `org.checker.<kind>` label names it.
+    pub kind: &'static str,
+    /// What it holds, for messages.
+    pub description: &'static str,
+}
+
+impl From<&Runtime> for Recipe {
+    fn from(runtime: &Runtime) -> Self {
+        Recipe {
+            name: runtime.name,
+            image: runtime.image,
+            packages: runtime.packages,
+            wheels: runtime.wheels,
+            files: &[],
+            setup: "",
+            command: &["sleep", "infinity"],
+            kind: "runtime",
+            description: runtime.description,
+        }
+    }
+}
+
+impl From<&Service> for Recipe {
+    fn from(service: &Service) -> Self {
+        Recipe {
+            name: service.name,
+            image: service.image,
+            packages: service.packages,
+            wheels: &[],
+            files: service.files,
+            setup: service.setup,
+            command: service.command,
+            kind: "service",
+            description: service.description,
+        }
+    }
+}
+
+/// Every image `checker images build` makes: the runtimes, then the services.
+pub fn all_recipes() -> Vec<Recipe> {
+    crate::runtime::RUNTIMES
+        .iter()
+        .map(Recipe::from)
+        .chain(crate::services::SERVICES.iter().map(Recipe::from))
+        .collect()
+}
+
 /// What building one image did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuildOutcome {
@@ -108,7 +173,7 @@ pub enum ImageState {
 }
 
 /// The state of `runtime`'s image on the Docker host.
-pub async fn state(grader: &Grader, runtime: &Runtime) -> Result<ImageState, GradeError> {
+pub async fn state(grader: &Grader, runtime: &Recipe) -> Result<ImageState, GradeError> {
     let engine = grader.engine();
     let Some(size) = engine.image_size(runtime.image).await? else {
         return Ok(ImageState::Missing);
@@ -121,9 +186,10 @@ pub async fn state(grader: &Grader, runtime: &Runtime) -> Result<ImageState, Gra
     })
 }
 
-/// A hash of everything an image is built from (suite, packages, wheels, exclusions), stored
-/// in the image's [`RECIPE_LABEL`] so that an image built from an older recipe is noticed.
-pub fn recipe_hash(runtime: &Runtime) -> String {
+/// A hash of everything an image is built from (suite, packages, wheels, exclusions, files,
+/// setup and command), stored in the image's [`RECIPE_LABEL`] so that an image built from an
+/// older recipe is noticed.
+pub fn recipe_hash(runtime: &Recipe) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     let mut part = |text: &str| {
@@ -143,6 +209,21 @@ pub fn recipe_hash(runtime: &Runtime) -> String {
     part("excluded");
     for path in EXCLUDED_PATHS {
         part(path);
+    }
+    // Runtimes have none of these: their hashes stay what they were before services existed.
+    if !runtime.files.is_empty() || !runtime.setup.is_empty() {
+        part("files");
+        for file in runtime.files {
+            part(file.path);
+            part(file.contents);
+            part(&format!("{:o}", file.mode));
+        }
+        part("setup");
+        part(runtime.setup);
+        part("command");
+        for arg in runtime.command {
+            part(arg);
+        }
     }
     let digest = hasher.finalize();
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
@@ -196,7 +277,7 @@ async fn download(wheel: &Wheel, dir: &std::path::Path) -> Result<std::path::Pat
 /// returns what happened.
 pub async fn build(
     grader: &Grader,
-    runtime: &Runtime,
+    runtime: &Recipe,
     force: bool,
 ) -> Result<BuildOutcome, ImageError> {
     let started = Instant::now();
@@ -245,6 +326,25 @@ pub async fn build(
              && rm \"$1/tmp/{name}\""
         ));
     }
+    // A service's files, then its setup, run inside the new root file system.
+    for (index, file) in runtime.files.iter().enumerate() {
+        let local = scratch.path().join(format!("file-{index}"));
+        std::fs::write(&local, file.contents)?;
+        let target = format!("\"$1\"{}", sandbox::shell_quote(file.path));
+        command.arg(format!(
+            "--customize-hook=mkdir -p \"$(dirname {target})\" && cp {} {target} && chmod {:o} {target}",
+            sandbox::shell_quote(&local.to_string_lossy()),
+            file.mode
+        ));
+    }
+    if !runtime.setup.is_empty() {
+        let local = scratch.path().join("setup");
+        std::fs::write(&local, runtime.setup)?;
+        command.arg(format!(
+            "--customize-hook=cp {} \"$1/tmp/checker-setup\" && chroot \"$1\" /bin/sh /tmp/checker-setup && rm \"$1/tmp/checker-setup\"",
+            sandbox::shell_quote(&local.to_string_lossy())
+        ));
+    }
     command
         .arg(DEBIAN_SUITE)
         .arg(&rootfs)
@@ -263,10 +363,11 @@ pub async fn build(
             log: tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
         });
     }
+    let command = serde_json::to_string(runtime.command).expect("strings serialize");
     let changes = vec![
-        r#"CMD ["sleep", "infinity"]"#.to_owned(),
+        format!("CMD {command}"),
         "ENV PATH=/usr/local/bin:/usr/bin:/bin".to_owned(),
-        format!("LABEL org.checker.runtime={}", runtime.name),
+        format!("LABEL org.checker.{}={}", runtime.kind, runtime.name),
         format!("LABEL {RECIPE_LABEL}={}", recipe_hash(runtime)),
     ];
     engine
@@ -289,21 +390,30 @@ mod tests {
     /// The label changes with what an image holds, so an image of an older recipe is noticed.
     #[test]
     fn the_recipe_hash_follows_packages_and_wheels() {
-        let python = *find("python").unwrap();
+        let python = Recipe::from(find("python").unwrap());
         assert_eq!(recipe_hash(&python), recipe_hash(&python));
         assert_eq!(recipe_hash(&python).len(), 16);
-        let older = Runtime {
+        let older = Recipe {
             packages: &["python3"],
             wheels: &[],
             ..python
         };
         assert_ne!(recipe_hash(&older), recipe_hash(&python));
-        let other_wheel = Runtime {
+        let other_wheel = Recipe {
             wheels: &python.wheels[..1],
             ..python
         };
         assert_ne!(recipe_hash(&other_wheel), recipe_hash(&python));
-        assert_ne!(recipe_hash(&RUNTIMES[0]), recipe_hash(&RUNTIMES[1]));
+        assert_ne!(
+            recipe_hash(&(&RUNTIMES[0]).into()),
+            recipe_hash(&(&RUNTIMES[1]).into())
+        );
+        let mariadb = Recipe::from(crate::services::find("mariadb").unwrap());
+        let other_setup = Recipe {
+            setup: "true",
+            ..mariadb
+        };
+        assert_ne!(recipe_hash(&other_setup), recipe_hash(&mariadb));
         assert_eq!(
             python.wheels[0].file_name(),
             "pycodestyle-2.5.0-py2.py3-none-any.whl"

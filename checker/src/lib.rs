@@ -25,6 +25,7 @@ pub mod grading;
 pub mod images;
 pub mod report;
 pub mod runtime;
+pub mod services;
 pub mod spec;
 pub mod submission;
 pub mod upload;

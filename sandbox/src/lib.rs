@@ -73,7 +73,7 @@ pub use error::SandboxError;
 pub use pod::{Sandbox, SandboxConfig};
 pub use run::{RunOutcome, RunRequest, Termination};
 pub use scoped::{CheckMark, shell_quote};
-pub use service::{Readiness, ServiceSpec};
+pub use service::{Readiness, ServiceSetup, ServiceSpec};
 
 /// Where the submission's files live inside the container (a tmpfs).
 pub const WORK_DIR: &str = "/work";

@@ -51,6 +51,25 @@ pub struct ServiceSpec {
     pub ready: Option<Readiness>,
     /// Longest wait for readiness when the pod is created or restarted.
     pub ready_timeout: Duration,
+    /// Run inside the service once it is ready (after creation, a restart or a reset): puts
+    /// the grader's data in (a database and its seed). `None` runs nothing.
+    pub setup: Option<ServiceSetup>,
+    /// A `/bin/sh` script run inside the service by [`Sandbox::reset_services`] before
+    /// `setup`, taking it back to its state when it was ready (every client disconnected,
+    /// every key or database gone). `None`: the service cannot be reset in place, so a reset
+    /// restarts the pod.
+    pub reset: Option<String>,
+}
+
+/// What a service runs once ready: a `/bin/sh` script inside its container, fed `stdin`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceSetup {
+    /// The script, e.g. `mariadb -uroot`.
+    pub script: String,
+    /// Its standard input, e.g. the seed's SQL.
+    pub stdin: Vec<u8>,
+    /// Longest it may take.
+    pub timeout: Duration,
 }
 
 /// How a service shows that it is ready.
@@ -81,6 +100,8 @@ impl ServiceSpec {
             cap_add: Vec::new(),
             ready: None,
             ready_timeout: Duration::from_secs(30),
+            setup: None,
+            reset: None,
         }
     }
 
@@ -185,13 +206,105 @@ impl Sandbox {
             .map_err(SandboxError::docker("start a service container"))
     }
 
-    /// Waits for every service to be ready, each within its own `ready_timeout`.
+    /// Waits for every service to be ready, each within its own `ready_timeout`, then runs
+    /// each one's setup.
     pub(crate) async fn wait_services_ready(&self) -> Result<(), SandboxError> {
         for service in &self.services {
             self.wait_for_service(&service.spec.name, service.spec.ready_timeout)
                 .await?;
         }
+        for service in &self.services {
+            if let Some(setup) = &service.spec.setup {
+                self.exec_in_service(service, "set up", &setup.script, setup)
+                    .await?;
+            }
+        }
         Ok(())
+    }
+
+    /// Takes every service back to the state it had when the pod was opened: each runs its
+    /// reset script then its setup again, so that what one task left behind (tables, keys, a
+    /// query still running) cannot change what the next one sees. A service without a reset
+    /// script, or one whose reset fails (the learner's code shut it down or broke it), is
+    /// brought back by restarting the whole pod, which also ends every process and restores
+    /// the uploads. Does nothing for a pod without services.
+    pub async fn reset_services(&self) -> Result<(), SandboxError> {
+        let mut restart = false;
+        for service in &self.services {
+            let Some(reset) = &service.spec.reset else {
+                restart = true;
+                continue;
+            };
+            let setup = service.spec.setup.clone().unwrap_or(ServiceSetup {
+                script: "true".into(),
+                stdin: Vec::new(),
+                timeout: Duration::from_secs(30),
+            });
+            let script = format!("{reset}\n{}", setup.script);
+            if self
+                .exec_in_service(service, "reset", &script, &setup)
+                .await
+                .is_err()
+            {
+                restart = true;
+            }
+        }
+        if restart {
+            self.restart().await?;
+        }
+        Ok(())
+    }
+
+    /// Runs `script` inside `service`'s container (its own user and environment) with
+    /// `setup`'s standard input and time limit; anything but exit code 0 is an error that
+    /// carries what it printed.
+    async fn exec_in_service(
+        &self,
+        service: &Service,
+        what: &str,
+        script: &str,
+        setup: &ServiceSetup,
+    ) -> Result<(), SandboxError> {
+        let options = CreateExecOptions {
+            attach_stdin: Some(true),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            cmd: Some(vec![
+                "/bin/sh".to_owned(),
+                "-c".to_owned(),
+                script.to_owned(),
+            ]),
+            ..Default::default()
+        };
+        let exec = self
+            .docker
+            .create_exec(&service.id, options)
+            .await
+            .map_err(SandboxError::docker("create a service's setup"))?
+            .id;
+        let mut request = RunRequest::new(script, setup.timeout);
+        request.stdin = Some(setup.stdin.clone());
+        let (outcome, _) = run::stream_exec(&self.docker, &exec, &request, false).await?;
+        let code = if outcome.termination == crate::Termination::Exited {
+            run::exit_code(&self.docker, &exec).await?
+        } else {
+            None
+        };
+        if code == Some(0) {
+            return Ok(());
+        }
+        let printed = String::from_utf8_lossy(&[outcome.stdout, outcome.stderr].concat())
+            .chars()
+            .take(LOG_TAIL)
+            .collect::<String>();
+        Err(SandboxError::Service {
+            service: service.spec.name.clone(),
+            reason: format!(
+                "its {what} script ended with {:?} (exit code {code:?})",
+                outcome.termination
+            ),
+            logs: printed,
+        })
     }
 
     /// The pod's services as (name, container id), in configuration order.
@@ -241,7 +354,12 @@ impl Sandbox {
                 None => true,
                 Some(Readiness::Listening(port)) => self.is_listening(*port).await?,
                 Some(Readiness::Command(script)) => {
-                    self.probe_in_service(service, script, deadline).await?
+                    match self.probe_in_service(service, script, deadline).await {
+                        Ok(ready) => ready,
+                        // It stopped between the inspection and the probe: say so next turn.
+                        Err(SandboxError::Docker { .. }) => false,
+                        Err(other) => return Err(other),
+                    }
                 }
             };
             if ready {

@@ -30,3 +30,25 @@ pub fn containers_of(pid: u32) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// Whether Docker, the python runtime and the service images (Redis, MariaDB) are here.
+pub fn services_ready() -> bool {
+    let ready = docker_ready()
+        && [
+            "checker/python:bookworm",
+            "checker/redis:bookworm",
+            "checker/mariadb:bookworm",
+        ]
+        .iter()
+        .all(|image| {
+            Command::new("docker")
+                .args(["image", "inspect", image])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    available(
+        "the python runtime and the redis and mariadb service images",
+        ready,
+        "run `checker images build`",
+    )
+}

@@ -13,7 +13,7 @@ use std::time::Duration;
 use bytesize::ByteSize;
 
 pub use error::{SpecError, SpecErrors};
-pub use raw::{RawLimits, RawProject};
+pub use raw::{RawLimits, RawProject, RawService, RawServiceOptions};
 pub use validate::Validator;
 
 pub use crate::checks::CheckKind;
@@ -34,8 +34,10 @@ pub struct Project {
     pub image: String,
     /// Default limits.
     pub limits: Limits,
-    /// Environment of every command.
+    /// Environment of every command (the spec's `env`, then what its services add).
     pub env: Vec<(String, String)>,
+    /// Services started beside the learner's code, answering on `localhost`.
+    pub services: Vec<crate::services::ServiceUse>,
     /// Every grader-owned file any check uses, loaded once.
     pub grader_files: Vec<GraderFile>,
     /// The school's repository the project belongs to (`repository:`), if the spec names one.

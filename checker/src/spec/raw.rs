@@ -45,9 +45,47 @@ pub struct RawProject {
     /// The project's folder inside that repository, e.g. `0x03-ES6_data_manipulation`.
     #[schemars(with = "Option<String>")]
     pub folder: Option<Spanned<String>>,
+    /// Services started beside the learner's code for each submission, answering on
+    /// `localhost` (`redis`, `mariadb`): a name, or a map with `name` and options.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawService>")]
+    pub services: Vec<Spanned<RawService>>,
     /// The tasks, in the order learners see them.
     #[schemars(with = "Vec<RawTask>")]
     pub tasks: Spanned<Vec<RawTask>>,
+}
+
+/// A service of the project: its name alone (`redis`) or a map with options. (Inside this
+/// either-or the parser keeps no locations: problems are reported where the entry starts.)
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawService {
+    /// A service with no options, e.g. `redis`.
+    Name(#[schemars(with = "String")] Spanned<String>),
+    /// A service with options.
+    Configured(RawServiceOptions),
+}
+
+/// A service with options, e.g. `{ name: mariadb, database: holberton, seed: [sql/seed.sql] }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawServiceOptions {
+    /// Which service: `redis` or `mariadb`.
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// For a database server: the database created empty for each submission, which the seed
+    /// fills (e.g. `holberton`).
+    #[schemars(with = "Option<String>")]
+    pub database: Option<Spanned<String>>,
+    /// Grader files (relative to the project folder) fed to the service in order once it is
+    /// ready: SQL for `mariadb`, commands for `redis-cli` for `redis`.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub seed: Vec<Spanned<String>>,
+    /// When the service goes back to its seeded state: `submission` (default, once) or
+    /// `task` (before every task, so that no task sees what another left).
+    #[schemars(with = "Option<String>")]
+    pub fresh: Option<Spanned<String>>,
 }
 
 /// Resource limits; units are written out: `5s`, `500ms`, `128MiB`, `64KiB`.

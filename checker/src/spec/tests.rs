@@ -626,3 +626,106 @@ fn repository_and_folder_say_where_the_project_lives() {
     assert!(found[0].2.contains("is not a repository name"), "{found:?}");
     assert!(found[1].2.starts_with("folder is not allowed"), "{found:?}");
 }
+
+const WITH_SERVICES: &str = "\
+id: demo
+title: Demo project
+runtime: python
+env: { MYSQL_HOST: db.local }
+services:
+  - redis
+  - name: mariadb
+    database: holberton
+    seed: [sql/a.sql, sql/b.sql]
+    fresh: task
+tasks:
+  - id: 0-hello
+    title: Hello
+    files: [0-hello.py]
+    checks:
+      - name: the file exists
+        file: 0-hello.py
+";
+
+#[test]
+fn services_are_named_or_configured() {
+    let files = [
+        ("sql/a.sql", "CREATE TABLE a (id INT);"),
+        ("sql/b.sql", "INSERT INTO a VALUES (1);\n"),
+    ];
+    let (_dir, result) = load(WITH_SERVICES, &files);
+    let project = result.unwrap();
+    let names: Vec<&str> = project.services.iter().map(|s| s.service.name).collect();
+    assert_eq!(names, ["redis", "mariadb"]);
+    let mariadb = &project.services[1];
+    assert_eq!(mariadb.database.as_deref(), Some("holberton"));
+    assert_eq!(mariadb.fresh, crate::services::Fresh::Task);
+    // Seed files in order, each ending its line; they are never placed in the work directory.
+    assert_eq!(
+        mariadb.seed,
+        b"CREATE TABLE a (id INT);\nINSERT INTO a VALUES (1);\n".to_vec()
+    );
+    assert!(
+        project
+            .grader_files
+            .iter()
+            .all(|f| !f.name.ends_with(".sql"))
+    );
+    assert_eq!(
+        project.services[0].fresh,
+        crate::services::Fresh::Submission
+    );
+    // A service's environment comes after the spec's own, which wins.
+    assert!(
+        project
+            .env
+            .contains(&("MYSQL_HOST".into(), "db.local".into()))
+    );
+    assert_eq!(
+        project
+            .env
+            .iter()
+            .filter(|(k, _)| k == "MYSQL_HOST")
+            .count(),
+        1
+    );
+    // The seed is part of the version: results stay tied to the data they were graded on.
+    let changed = [("sql/a.sql", "CREATE TABLE a (id BIGINT);"), files[1]];
+    let (_dir, other) = load(WITH_SERVICES, &changed);
+    assert_ne!(other.unwrap().version, project.version);
+}
+
+#[test]
+fn service_problems_name_their_position() {
+    let yaml = WITH_SERVICES
+        .replace("  - redis", "  - mongodb\n  - redis\n  - redis")
+        .replace("database: holberton", "database: hol-berton")
+        .replace("fresh: task", "fresh: always")
+        .replace("sql/b.sql", "../b.sql");
+    let found = errors(&yaml, &[("sql/a.sql", "")]);
+    let messages: Vec<(u64, u64, &str)> =
+        found.iter().map(|(l, c, m)| (*l, *c, m.as_str())).collect();
+    assert_eq!(messages[0], (6, 5, "unknown service `mongodb`"));
+    assert_eq!(messages[1], (8, 5, "service `redis` is named twice"));
+    // Inside an entry with options, problems are reported where the entry starts.
+    assert_eq!(messages[2].0, 9);
+    assert!(
+        messages[2]
+            .2
+            .contains("`hol-berton` is not a database name")
+    );
+    assert_eq!(messages[3].0, 9);
+    assert!(
+        messages[3].2.contains("grader file path is not allowed"),
+        "{messages:?}"
+    );
+    assert_eq!(messages[4], (9, 5, "`fresh: always` is not known"));
+    let redis_database = WITH_SERVICES.replace("  - redis", "  - name: redis\n    database: x");
+    let found = errors(&redis_database, &[("sql/a.sql", ""), ("sql/b.sql", "")]);
+    assert_eq!((found[0].0, found[0].1), (6, 5));
+    assert_eq!(found[0].2, "service `redis` holds no databases");
+    let unknown_key = WITH_SERVICES.replace("fresh: task", "freshness: task");
+    let found = errors(&unknown_key, &[("sql/a.sql", ""), ("sql/b.sql", "")]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].0 >= 7 && found[0].0 <= 12, "{found:?}");
+}

@@ -10,10 +10,11 @@ use bytesize::ByteSize;
 use serde_saphyr::Spanned;
 use sha2::{Digest, Sha256};
 
-use super::raw::{RawLimits, RawProject, RawTask};
+use super::raw::{RawLimits, RawProject, RawService, RawTask};
 use super::{Check, GraderFile, Limits, Project, SPEC_FILE, SpecError, SpecErrors, Task};
 use crate::checks::{self, RawCheck};
 use crate::runtime;
+use crate::services::{self, Fresh, ServiceUse};
 use crate::submission::FileProblem;
 
 /// Largest grader file accepted; harnesses are small.
@@ -50,6 +51,7 @@ pub(super) fn load(dir: &Path) -> Result<Project, SpecErrors> {
         hidden_check: None,
         check_files: Vec::new(),
         kind_files: Vec::new(),
+        service_files: Vec::new(),
         task_files: Vec::new(),
     };
     let project = validator.project(raw, &text);
@@ -100,6 +102,8 @@ pub struct Validator {
     /// Grader files a check kind places by itself (see [`Validator::check_file`]), with the
     /// spec path they came from.
     kind_files: Vec<(String, GraderFile)>,
+    /// Seed files of services (never placed in the work directory), with their spec paths.
+    service_files: Vec<(String, GraderFile)>,
     /// The learner files of the task whose checks are being validated.
     task_files: Vec<String>,
 }
@@ -201,6 +205,15 @@ impl Validator {
         for file in &raw.support {
             self.grader_file(file);
         }
+        let services = self.services(&raw.services);
+        let mut env: Vec<(String, String)> = raw.env.into_iter().collect();
+        for using in &services {
+            for (key, value) in using.service.learner_env {
+                if !env.iter().any(|(k, _)| k == key) {
+                    env.push(((*key).to_owned(), (*value).to_owned()));
+                }
+            }
+        }
         if raw.tasks.value.is_empty() {
             self.error(
                 loc(&raw.tasks),
@@ -252,7 +265,8 @@ impl Validator {
             dir: self.dir.clone(),
             image,
             limits,
-            env: raw.env.into_iter().collect(),
+            env,
+            services,
             grader_files: std::mem::take(&mut self.grader_files)
                 .into_values()
                 .map(|(_, file)| file)
@@ -265,10 +279,90 @@ impl Validator {
         })
     }
 
+    /// The project's services: each known, named once, with valid options.
+    fn services(&mut self, raw: &[Spanned<RawService>]) -> Vec<ServiceUse> {
+        let mut services: Vec<ServiceUse> = Vec::new();
+        for entry in raw {
+            // Values inside an entry carry no location of their own: they get the entry's.
+            let at = |value: &Spanned<String>| {
+                Spanned::new(value.value.clone(), entry.referenced, entry.defined)
+            };
+            let (name, options) = match &entry.value {
+                RawService::Name(name) => (at(name), None),
+                RawService::Configured(options) => (at(&options.name), Some(options)),
+            };
+            let name = &name;
+            let Some(service) = services::find(&name.value) else {
+                self.error(
+                    loc(name),
+                    format!("unknown service `{}`", name.value),
+                    Some(&format!("known services: {}", services::names())),
+                );
+                continue;
+            };
+            if services.iter().any(|s| s.service.name == service.name) {
+                self.error(
+                    loc(name),
+                    format!("service `{}` is named twice", service.name),
+                    Some("name each service once"),
+                );
+                continue;
+            }
+            let mut using = ServiceUse {
+                service,
+                database: None,
+                seed: Vec::new(),
+                fresh: Fresh::default(),
+            };
+            if let Some(options) = options {
+                if let Some(database) = &options.database.as_ref().map(at) {
+                    if !service.databases {
+                        self.error(
+                            loc(database),
+                            format!("service `{}` holds no databases", service.name),
+                            Some("remove `database`"),
+                        );
+                    } else if !valid_database(&database.value) {
+                        self.error(
+                            loc(database),
+                            format!("`{}` is not a database name", database.value),
+                            Some("use letters, digits and `_` (at most 64)"),
+                        );
+                    } else {
+                        using.database = Some(database.value.clone());
+                    }
+                }
+                for file in &options.seed {
+                    if let Some(file) = self.read_grader_file(&at(file)) {
+                        using.seed.extend_from_slice(&file.contents);
+                        if !using.seed.ends_with(b"\n") {
+                            using.seed.push(b'\n');
+                        }
+                        self.service_files.push((file.name.clone(), file));
+                    }
+                }
+                if let Some(fresh) = &options.fresh.as_ref().map(at) {
+                    match fresh.value.as_str() {
+                        "submission" => using.fresh = Fresh::Submission,
+                        "task" => using.fresh = Fresh::Task,
+                        other => self.error(
+                            loc(fresh),
+                            format!("`fresh: {other}` is not known"),
+                            Some("write `fresh: task` (before every task) or `fresh: submission`"),
+                        ),
+                    }
+                }
+            }
+            services.push(using);
+        }
+        services
+    }
+
     fn version(&self, text: &str) -> String {
         let mut hasher = Sha256::new();
         hasher.update(text.as_bytes());
-        for (source, file) in self.grader_files.values().chain(&self.kind_files) {
+        let files = self.grader_files.values().chain(&self.kind_files);
+        for (source, file) in files.chain(&self.service_files) {
             hasher.update(source.as_bytes());
             hasher.update([0]);
             hasher.update(&file.contents);
@@ -515,6 +609,12 @@ fn valid_repository(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn valid_database(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn valid_env_name(name: &str) -> bool {

@@ -1,0 +1,2 @@
+-- SafeDiv on every pair.
+SELECT a, b, SafeDiv(a, b) FROM numbers;

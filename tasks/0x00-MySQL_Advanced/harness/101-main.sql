@@ -1,0 +1,3 @@
+-- The weighted average of every user at once.
+CALL ComputeAverageWeightedScoreForUsers();
+SELECT * FROM users;
