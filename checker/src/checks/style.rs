@@ -5,6 +5,8 @@
 //! standard input). Every tool runs as `python3 -I`, so a learner file named like a tool's module
 //! (`pycodestyle.py`, `ast.py`) is never imported in its place, and nothing the learner wrote
 //! replaces the script. Findings read `file:line:col CODE message`, one per line.
+//!
+//! `eslint` lints the learner's JavaScript files in the `node` runtime image (see [`eslint`]).
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -14,17 +16,19 @@ use regex::Regex;
 use serde_saphyr::Spanned;
 
 use super::{Context, Kind, keys};
+
+mod eslint;
 use crate::report::{CheckReport, Verdict};
 use crate::spec::{Limits, Validator};
 
 keys! {
     /// The keys of a `style` check.
     pub struct StyleKeys {
-        /// The tool: `pycodestyle` (2.5.0), `pep8` (1.7.1), `docstrings`, `annotations` or
-        /// `mypy`. Passes when it finds nothing.
+        /// The tool: `pycodestyle` (2.5.0), `pep8` (1.7.1), `docstrings`, `annotations`,
+        /// `mypy` or `eslint` (6.4, the school's airbnb-base rules). Passes when it finds nothing.
         #[schemars(with = "Option<String>")]
         pub style: Option<Spanned<String>>,
-        /// Files of the task to check (default: every `.py` file of the task).
+        /// Files of the task to check (default: every `.py` file of the task, `.js` for eslint).
         #[schemars(with = "Option<Vec<String>>")]
         pub paths: Option<Vec<Spanned<String>>>,
     }
@@ -43,16 +47,19 @@ pub enum Tool {
     Annotations,
     /// mypy (Debian's 1.0) reports nothing.
     Mypy,
+    /// ESLint 6.4 with the school's airbnb-base rule set reports no error.
+    Eslint,
 }
 
 impl Tool {
     /// Every tool, in the order hints list them.
-    pub const ALL: [Tool; 5] = [
+    pub const ALL: [Tool; 6] = [
         Tool::Pycodestyle,
         Tool::Pep8,
         Tool::Docstrings,
         Tool::Annotations,
         Tool::Mypy,
+        Tool::Eslint,
     ];
 
     /// The name written in specs.
@@ -63,6 +70,15 @@ impl Tool {
             Tool::Docstrings => "docstrings",
             Tool::Annotations => "annotations",
             Tool::Mypy => "mypy",
+            Tool::Eslint => "eslint",
+        }
+    }
+
+    /// The extension of the files the tool checks, and what they are called in errors.
+    fn language(self) -> (&'static str, &'static str) {
+        match self {
+            Tool::Eslint => (".js", "JavaScript"),
+            _ => (".py", "Python"),
         }
     }
 
@@ -79,6 +95,7 @@ impl Tool {
             Tool::Docstrings => "the docstring check",
             Tool::Annotations => "the type annotation check",
             Tool::Mypy => "mypy",
+            Tool::Eslint => "ESLint",
         }
     }
 
@@ -107,6 +124,10 @@ impl Tool {
             Tool::Docstrings | Tool::Annotations => (
                 format!("exec python3 -I - {} {files}", self.name()),
                 Some(SCRIPT.as_bytes().to_vec()),
+            ),
+            Tool::Eslint => (
+                eslint::command(&files),
+                Some(eslint::PROGRAM.as_bytes().to_vec()),
             ),
         }
     }
@@ -140,7 +161,8 @@ pub struct StyleCheck {
 
 impl Kind for StyleCheck {
     const KEY: &'static str = "style";
-    const USAGE: &'static str = "`style: pycodestyle` (or pep8, docstrings, annotations, mypy)";
+    const USAGE: &'static str =
+        "`style: pycodestyle` (or pep8, docstrings, annotations, mypy, eslint)";
     type Keys = StyleKeys;
 
     fn located(keys: &StyleKeys) -> Option<(u64, u64)> {
@@ -159,13 +181,16 @@ impl Kind for StyleCheck {
                 Some(&format!("use one of: {}", names.join(", "))),
             );
         }
+        let (extension, language) = tool.map_or((".py", "Python"), Tool::language);
         let task_files = spec.task_files().to_vec();
         let paths = match &keys.paths {
             Some(paths) if paths.is_empty() => {
                 spec.error(
                     at,
                     "`paths` is empty",
-                    Some("name files of the task, or remove `paths` to check every .py file"),
+                    Some(&format!(
+                        "name files of the task, or remove `paths` to check every {extension} file"
+                    )),
                 );
                 Vec::new()
             }
@@ -180,10 +205,10 @@ impl Kind for StyleCheck {
                             format!("`{}` is not a file of this task", path.value),
                             Some("list it in the task's `files:`, or check a file listed there"),
                         );
-                    } else if !path.value.ends_with(".py") {
+                    } else if !path.value.ends_with(extension) {
                         spec.error(
                             here,
-                            format!("`{}` is not a Python file (.py)", path.value),
+                            format!("`{}` is not a {language} file ({extension})", path.value),
                             None,
                         );
                     }
@@ -191,18 +216,20 @@ impl Kind for StyleCheck {
                 paths.iter().map(|p| p.value.clone()).collect()
             }
             None => {
-                let python: Vec<String> = task_files
+                let checked: Vec<String> = task_files
                     .into_iter()
-                    .filter(|f| f.ends_with(".py"))
+                    .filter(|f| f.ends_with(extension))
                     .collect();
-                if python.is_empty() {
+                if checked.is_empty() {
                     spec.error(
                         at,
-                        "this task has no .py file to check",
-                        Some("list the task's Python files in its `files:`, or add `paths:`"),
+                        format!("this task has no {extension} file to check"),
+                        Some(&format!(
+                            "list the task's {language} files in its `files:`, or add `paths:`"
+                        )),
                     );
                 }
-                python
+                checked
             }
         };
         Some(StyleCheck {
@@ -258,13 +285,18 @@ impl StyleCheck {
             let mut report = context.explained(
                 Verdict::InternalError,
                 format!(
-                    "{} failed without a finding ({}); is the `python` image current? \
+                    "{} failed without a finding ({}); is the `{}` image current? \
                      run `checker images build`",
                     self.tool.label(),
                     match outcome.termination {
                         sandbox::Termination::Exited =>
                             format!("exit code {}", outcome.exit_code.unwrap_or(-1)),
                         other => format!("{other:?}"),
+                    },
+                    if self.tool == Tool::Eslint {
+                        "node"
+                    } else {
+                        "python"
                     }
                 ),
             );
@@ -318,7 +350,10 @@ pub fn parse_findings(tool: Tool, stdout: &str, files: &[String]) -> Vec<String>
         .lines()
         .filter_map(|line| {
             let line = line.trim_end();
-            if tool == Tool::Mypy {
+            if tool == Tool::Eslint {
+                let (file, finding) = eslint::finding(line)?;
+                about(&file).then_some(finding)
+            } else if tool == Tool::Mypy {
                 let caps = MYPY_LINE.captures(line)?;
                 let file = caps["file"].trim_start_matches("./");
                 if !about(file) {
@@ -409,6 +444,40 @@ mod tests {
     }
 
     #[test]
+    fn reads_eslint_findings_with_plugin_rules_and_parse_errors() {
+        let out = "2-arrow.js:3:12 semi Missing semicolon.\n\
+                   0-promise.js:1:1 import/prefer-default-export Prefer default export.\n\
+                   0-promise.js:4:9 parse-error Parsing error: Unexpected token .\n\
+                   other.js:1:1 no-var Unexpected var, use let or const instead.\n\
+                   Error: Cannot find module\n";
+        assert_eq!(
+            parse_findings(Tool::Eslint, out, &files(&["2-arrow.js", "0-promise.js"])),
+            [
+                "2-arrow.js:3:12 semi Missing semicolon.",
+                "0-promise.js:1:1 import/prefer-default-export Prefer default export.",
+                "0-promise.js:4:9 parse-error Parsing error: Unexpected token .",
+            ]
+        );
+    }
+
+    #[test]
+    fn eslint_reads_its_runner_and_rule_set_on_stdin_without_the_module_hooks() {
+        let (script, stdin) = Tool::Eslint.command(&files(&["0-a.js", "b c.js"]));
+        assert_eq!(
+            script,
+            "exec env -u NODE_OPTIONS node - -- '0-a.js' 'b c.js'"
+        );
+        let program = String::from_utf8(stdin.expect("a program")).expect("UTF-8");
+        assert!(program.starts_with("'use strict';\nconst CONFIG = {\n"));
+        assert!(
+            program.contains(
+                "\"no-restricted-syntax\": [\n      \"error\",\n      \"LabeledStatement\""
+            )
+        );
+        assert!(program.contains("new CLIEngine("));
+    }
+
+    #[test]
     fn a_long_list_is_shortened_in_the_reason() {
         let findings: Vec<String> = (1..=25)
             .map(|i| format!("a.py:{i}:1 E501 line too long"))
@@ -431,7 +500,9 @@ mod tests {
         assert_eq!(script, "exec python3 -I - docstrings 'a.py' 'b.py'");
         assert_eq!(stdin.as_deref(), Some(SCRIPT.as_bytes()));
         for tool in Tool::ALL {
-            assert!(tool.command(&[]).0.contains("python3 -I "), "{tool:?}");
+            if tool.language().0 == ".py" {
+                assert!(tool.command(&[]).0.contains("python3 -I "), "{tool:?}");
+            }
             assert_eq!(Tool::from_name(tool.name()), Some(tool));
         }
     }
