@@ -8,6 +8,7 @@
 //!
 //! `eslint` lints the learner's JavaScript files in the `node` runtime image (see [`eslint`]).
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 use std::time::Duration;
 
@@ -31,6 +32,10 @@ keys! {
         /// Files of the task to check (default: every `.py` file of the task, `.js` for eslint).
         #[schemars(with = "Option<Vec<String>>")]
         pub paths: Option<Vec<Spanned<String>>>,
+        /// eslint only: rules of the school's rule set a project's own config changed, as
+        /// `rule: off | warn | error` (e.g. `no-underscore-dangle: "off"`).
+        #[schemars(with = "Option<BTreeMap<String, String>>")]
+        pub rules: Option<Spanned<BTreeMap<String, String>>>,
     }
 }
 
@@ -101,6 +106,9 @@ impl Tool {
 
     /// The `/bin/sh` command that checks `files`, and what it reads on standard input.
     fn command(self, files: &[String]) -> (String, Option<Vec<u8>>) {
+        if self == Tool::Eslint {
+            return eslint::invocation(files, &BTreeMap::new());
+        }
         let quoted: Vec<String> = files.iter().map(|f| sandbox::shell_quote(f)).collect();
         let files = quoted.join(" ");
         // -W ignore: pep8 1.7.1 warns that it was renamed, and both warn about old regexes.
@@ -125,10 +133,7 @@ impl Tool {
                 format!("exec python3 -I - {} {files}", self.name()),
                 Some(SCRIPT.as_bytes().to_vec()),
             ),
-            Tool::Eslint => (
-                eslint::command(&files),
-                Some(eslint::PROGRAM.as_bytes().to_vec()),
-            ),
+            Tool::Eslint => unreachable!("handled above"),
         }
     }
 }
@@ -153,6 +158,8 @@ pub struct StyleCheck {
     pub tool: Tool,
     /// The learner files it checks.
     pub paths: Vec<String>,
+    /// eslint: severities of rules changed from the school's rule set.
+    pub rules: BTreeMap<String, String>,
     /// Wall-clock limit.
     pub time: Duration,
     /// Output cap.
@@ -232,16 +239,39 @@ impl Kind for StyleCheck {
                 checked
             }
         };
+        let rules = match &keys.rules {
+            Some(rules) if tool != Some(Tool::Eslint) => {
+                spec.error(
+                    Validator::loc(rules),
+                    "`rules` only applies with `style: eslint`",
+                    None,
+                );
+                BTreeMap::new()
+            }
+            Some(rules) => {
+                for (rule, severity) in &rules.value {
+                    if let Err(why) = eslint::check_rule(rule, severity) {
+                        spec.error(Validator::loc(rules), why, None);
+                    }
+                }
+                rules.value.clone()
+            }
+            None => BTreeMap::new(),
+        };
         Some(StyleCheck {
             tool: tool?,
             paths,
+            rules,
             time: limits.time.max(MIN_TIME),
             output: limits.output.max(MIN_OUTPUT),
         })
     }
 
     async fn execute(&self, context: &Context<'_>) -> CheckReport {
-        let (script, stdin) = self.tool.command(&self.paths);
+        let (script, stdin) = match self.tool {
+            Tool::Eslint => eslint::invocation(&self.paths, &self.rules),
+            tool => tool.command(&self.paths),
+        };
         let request = sandbox::RunRequest {
             script,
             stdin,
@@ -469,12 +499,33 @@ mod tests {
         );
         let program = String::from_utf8(stdin.expect("a program")).expect("UTF-8");
         assert!(program.starts_with("'use strict';\nconst CONFIG = {\n"));
+        assert!(program.contains("\nObject.assign(CONFIG.rules, {});\n"));
+        let off = BTreeMap::from([("no-underscore-dangle".to_string(), "off".to_string())]);
+        let (_, stdin) = eslint::invocation(&files(&["a.js"]), &off);
+        let changed = String::from_utf8(stdin.expect("a program")).expect("UTF-8");
+        assert!(
+            changed
+                .contains("\nObject.assign(CONFIG.rules, {\"no-underscore-dangle\":\"off\"});\n")
+        );
         assert!(
             program.contains(
                 "\"no-restricted-syntax\": [\n      \"error\",\n      \"LabeledStatement\""
             )
         );
         assert!(program.contains("new CLIEngine("));
+    }
+
+    #[test]
+    fn eslint_rules_must_be_of_the_rule_set_with_a_severity() {
+        assert!(eslint::check_rule("no-underscore-dangle", "off").is_ok());
+        assert!(eslint::check_rule("import/prefer-default-export", "warn").is_ok());
+        let unknown = eslint::check_rule("no-such-rule", "off").unwrap_err();
+        assert!(
+            unknown.contains("not a rule of the school's ESLint rule set"),
+            "{unknown}"
+        );
+        let severity = eslint::check_rule("semi", "0").unwrap_err();
+        assert!(severity.contains("`off`, `warn` or `error`"), "{severity}");
     }
 
     #[test]
