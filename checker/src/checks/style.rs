@@ -6,7 +6,9 @@
 //! (`pycodestyle.py`, `ast.py`) is never imported in its place, and nothing the learner wrote
 //! replaces the script. Findings read `file:line:col CODE message`, one per line.
 //!
-//! `eslint` lints the learner's JavaScript files in the `node` runtime image (see [`eslint`]).
+//! `eslint` lints the learner's JavaScript files in the `node` runtime image (`style/eslint.rs`).
+
+mod eslint;
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -17,8 +19,6 @@ use regex::Regex;
 use serde_saphyr::Spanned;
 
 use super::{Context, Kind, keys};
-
-mod eslint;
 use crate::report::{CheckReport, Verdict};
 use crate::spec::{Limits, Validator};
 
@@ -262,7 +262,10 @@ impl Kind for StyleCheck {
             tool: tool?,
             paths,
             rules,
-            time: limits.time.max(MIN_TIME),
+            time: limits.time.max(match tool {
+                Some(Tool::Eslint) => eslint::MIN_TIME,
+                _ => MIN_TIME,
+            }),
             output: limits.output.max(MIN_OUTPUT),
         })
     }

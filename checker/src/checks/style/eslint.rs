@@ -8,8 +8,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
+use std::time::Duration;
 
 use regex::Regex;
+
+/// How long a lint may take: loading ESLint and its rules costs about ten starts of Node, and
+/// a loaded machine must not turn that into a platform error.
+pub(super) const MIN_TIME: Duration = Duration::from_secs(180);
 
 /// The school's rule set.
 const RULE_SET: &str = include_str!("airbnb-base.json");
