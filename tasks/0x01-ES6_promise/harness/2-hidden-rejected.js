@@ -1,11 +1,9 @@
 import './watch.mjs';
 import handleResponseFromAPI from './2-then.js';
 
-// Whether the log line is printed for a rejection is not checked: it is left out.
+// What the solution logs for a rejection (the curriculum's line, the error) is not checked.
 const print = console.log;
-console.log = (...args) => {
-  if (args.join(' ') !== 'Got a response from the API') print(...args);
-};
+console.log = () => {};
 const returned = handleResponseFromAPI(Promise.reject(new Error('down')));
 print('returns a promise:', returned instanceof Promise);
 const value = await returned;

@@ -4,7 +4,7 @@
 import { register } from 'node:module';
 
 process.on('unhandledRejection', (reason) => {
-  console.log(`unhandled rejection: ${reason}`);
+  process.stdout.write(`unhandled rejection: ${reason}\n`);
 });
 
 export function swapUtils(file) {
