@@ -9,6 +9,8 @@
 // package.json does not set `"type": "module"`; instead each `.js` file is loaded as an ES module
 // when it contains ES module syntax and as CommonJS otherwise (what Node 22 calls module syntax
 // detection). The check compiles the file once as a CommonJS function body, without running it.
+// An ES module file may also use CommonJS names, as Babel's output allowed: `module.exports = fn`
+// beside `import` lines makes `fn` the default export, and `require()` works there.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,13 +55,37 @@ function hasModuleSyntax(source) {
   }
 }
 
+// CommonJS names an ES module file uses, and what defines them there. The definitions go on the
+// file's first line (in place of a `#!` line, meaningless for an imported file), so line numbers
+// in errors stay the learner's.
+const COMMONJS_NAMES = [
+  [/\bmodule\.exports\b/, 'const module = { exports: {} };'],
+  [/(?<![.\w$])exports\.[\w$]+\s*=/, 'const exports = (typeof module === "object" ? module : { exports: {} }).exports;'],
+  [/(?<![.\w$])require\s*\(/, 'const require = __checkerCreateRequire(import.meta.url);'],
+];
+const DEFAULT_EXPORT = /\bexport\s+default\b|\bas\s+default\b/;
+
+function withCommonJsNames(source) {
+  const used = COMMONJS_NAMES.filter(([pattern]) => pattern.test(source));
+  if (used.length === 0) return source;
+  let prelude = "import { createRequire as __checkerCreateRequire } from 'node:module';";
+  for (const [, definition] of used) prelude += ` ${definition}`;
+  const firstLineEnd = source.startsWith('#!') ? source.indexOf('\n') : 0;
+  const body = firstLineEnd < 0 ? '' : source.slice(firstLineEnd);
+  const exportsSomething = /\bmodule\.exports\b|exports\./.test(source);
+  const suffix = exportsSomething && !DEFAULT_EXPORT.test(source)
+    ? '\nexport default (typeof module === "object" ? module.exports : exports);\n'
+    : '';
+  return `${prelude}${source.startsWith('#!') ? '' : ' '}${body}${suffix}`;
+}
+
 export async function load(url, context, next) {
   if (!url.startsWith('file:') || extname(new URL(url).pathname) !== '.js') {
     return next(url, context);
   }
   const source = await readFile(fileURLToPath(url), 'utf8');
   if (hasModuleSyntax(source.startsWith('#!') ? `//${source}` : source)) {
-    return { format: 'module', source, shortCircuit: true };
+    return { format: 'module', source: withCommonJsNames(source), shortCircuit: true };
   }
   // Node's CommonJS loader reads the file itself and reports its own errors with file:line.
   return { format: 'commonjs', shortCircuit: true };

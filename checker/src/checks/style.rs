@@ -5,8 +5,12 @@
 //! standard input). Every tool runs as `python3 -I`, so a learner file named like a tool's module
 //! (`pycodestyle.py`, `ast.py`) is never imported in its place, and nothing the learner wrote
 //! replaces the script. Findings read `file:line:col CODE message`, one per line.
+//!
+//! `eslint` lints the learner's JavaScript files in the `node` runtime image (`style/eslint.rs`).
 
-use std::collections::HashMap;
+mod eslint;
+
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
@@ -21,16 +25,20 @@ use crate::spec::{Limits, Validator};
 keys! {
     /// The keys of a `style` check.
     pub struct StyleKeys {
-        /// The tool: `pycodestyle` (2.5.0), `pep8` (1.7.1), `docstrings`, `annotations` or
-        /// `mypy`. Passes when it finds nothing.
+        /// The tool: `pycodestyle` (2.5.0), `pep8` (1.7.1), `docstrings`, `annotations`,
+        /// `mypy` or `eslint` (6.4, the school's airbnb-base rules). Passes when it finds nothing.
         #[schemars(with = "Option<String>")]
         pub style: Option<Spanned<String>>,
-        /// Files of the task to check (default: every `.py` file of the task).
+        /// Files of the task to check (default: every `.py` file of the task, `.js` for eslint).
         #[schemars(with = "Option<Vec<String>>")]
         pub paths: Option<Vec<Spanned<String>>>,
         /// `docstrings` only: the fewest words a docstring may have (default 1: not empty).
         #[schemars(with = "Option<u32>")]
         pub min_words: Option<Spanned<u32>>,
+        /// eslint only: rules of the school's rule set a project's own config changed, as
+        /// `rule: off | warn | error` (e.g. `no-underscore-dangle: "off"`).
+        #[schemars(with = "Option<BTreeMap<String, String>>")]
+        pub rules: Option<Spanned<BTreeMap<String, String>>>,
     }
 }
 
@@ -47,16 +55,19 @@ pub enum Tool {
     Annotations,
     /// mypy (Debian's 1.0) reports nothing.
     Mypy,
+    /// ESLint 6.4 with the school's airbnb-base rule set reports no error.
+    Eslint,
 }
 
 impl Tool {
     /// Every tool, in the order hints list them.
-    pub const ALL: [Tool; 5] = [
+    pub const ALL: [Tool; 6] = [
         Tool::Pycodestyle,
         Tool::Pep8,
         Tool::Docstrings,
         Tool::Annotations,
         Tool::Mypy,
+        Tool::Eslint,
     ];
 
     /// The name written in specs.
@@ -67,6 +78,15 @@ impl Tool {
             Tool::Docstrings => "docstrings",
             Tool::Annotations => "annotations",
             Tool::Mypy => "mypy",
+            Tool::Eslint => "eslint",
+        }
+    }
+
+    /// The extension of the files the tool checks, and what they are called in errors.
+    fn language(self) -> (&'static str, &'static str) {
+        match self {
+            Tool::Eslint => (".js", "JavaScript"),
+            _ => (".py", "Python"),
         }
     }
 
@@ -83,6 +103,7 @@ impl Tool {
             Tool::Docstrings => "the docstring check",
             Tool::Annotations => "the type annotation check",
             Tool::Mypy => "mypy",
+            Tool::Eslint => "ESLint",
         }
     }
 
@@ -95,6 +116,9 @@ impl Tool {
         min_words: u32,
         mypy_cache: bool,
     ) -> (String, Option<Vec<u8>>) {
+        if self == Tool::Eslint {
+            return eslint::invocation(files, &BTreeMap::new());
+        }
         let quoted: Vec<String> = files.iter().map(|f| sandbox::shell_quote(f)).collect();
         let files = quoted.join(" ");
         // -W ignore: pep8 1.7.1 warns that it was renamed, and both warn about old regexes.
@@ -128,6 +152,7 @@ impl Tool {
                 format!("exec python3 -I - {} {min_words} {files}", self.name()),
                 Some(SCRIPT.as_bytes().to_vec()),
             ),
+            Tool::Eslint => unreachable!("handled above"),
         }
     }
 }
@@ -190,6 +215,8 @@ pub struct StyleCheck {
     pub paths: Vec<String>,
     /// The fewest words a docstring may have (`docstrings` only; 1 otherwise).
     pub min_words: u32,
+    /// eslint: severities of rules changed from the school's rule set.
+    pub rules: BTreeMap<String, String>,
     /// Wall-clock limit.
     pub time: Duration,
     /// Output cap.
@@ -198,7 +225,8 @@ pub struct StyleCheck {
 
 impl Kind for StyleCheck {
     const KEY: &'static str = "style";
-    const USAGE: &'static str = "`style: pycodestyle` (or pep8, docstrings, annotations, mypy)";
+    const USAGE: &'static str =
+        "`style: pycodestyle` (or pep8, docstrings, annotations, mypy, eslint)";
     type Keys = StyleKeys;
 
     fn located(keys: &StyleKeys) -> Option<(u64, u64)> {
@@ -217,13 +245,16 @@ impl Kind for StyleCheck {
                 Some(&format!("use one of: {}", names.join(", "))),
             );
         }
+        let (extension, language) = tool.map_or((".py", "Python"), Tool::language);
         let task_files = spec.task_files().to_vec();
         let paths = match &keys.paths {
             Some(paths) if paths.is_empty() => {
                 spec.error(
                     at,
                     "`paths` is empty",
-                    Some("name files of the task, or remove `paths` to check every .py file"),
+                    Some(&format!(
+                        "name files of the task, or remove `paths` to check every {extension} file"
+                    )),
                 );
                 Vec::new()
             }
@@ -238,10 +269,10 @@ impl Kind for StyleCheck {
                             format!("`{}` is not a file of this task", path.value),
                             Some("list it in the task's `files:`, or check a file listed there"),
                         );
-                    } else if !path.value.ends_with(".py") {
+                    } else if !path.value.ends_with(extension) {
                         spec.error(
                             here,
-                            format!("`{}` is not a Python file (.py)", path.value),
+                            format!("`{}` is not a {language} file ({extension})", path.value),
                             None,
                         );
                     }
@@ -249,18 +280,20 @@ impl Kind for StyleCheck {
                 paths.iter().map(|p| p.value.clone()).collect()
             }
             None => {
-                let python: Vec<String> = task_files
+                let checked: Vec<String> = task_files
                     .into_iter()
-                    .filter(|f| f.ends_with(".py"))
+                    .filter(|f| f.ends_with(extension))
                     .collect();
-                if python.is_empty() {
+                if checked.is_empty() {
                     spec.error(
                         at,
-                        "this task has no .py file to check",
-                        Some("list the task's Python files in its `files:`, or add `paths:`"),
+                        format!("this task has no {extension} file to check"),
+                        Some(&format!(
+                            "list the task's {language} files in its `files:`, or add `paths:`"
+                        )),
                     );
                 }
-                python
+                checked
             }
         };
         let min_words = match &keys.min_words {
@@ -278,15 +311,34 @@ impl Kind for StyleCheck {
                 }
                 words.value.max(1)
             }
+        let rules = match &keys.rules {
+            Some(rules) if tool != Some(Tool::Eslint) => {
+                spec.error(
+                    Validator::loc(rules),
+                    "`rules` only applies with `style: eslint`",
+                    None,
+                );
+                BTreeMap::new()
+            }
+            Some(rules) => {
+                for (rule, severity) in &rules.value {
+                    if let Err(why) = eslint::check_rule(rule, severity) {
+                        spec.error(Validator::loc(rules), why, None);
+                    }
+                }
+                rules.value.clone()
+            }
+            None => BTreeMap::new(),
         };
         Some(StyleCheck {
             tool: tool?,
             paths,
             min_words,
-            time: limits.time.max(if tool == Some(Tool::Mypy) {
-                MYPY_MIN_TIME
-            } else {
-                MIN_TIME
+            rules,
+            time: limits.time.max(match tool {
+                Some(Tool::Mypy) => MYPY_MIN_TIME,
+                Some(Tool::Eslint) => eslint::MIN_TIME,
+                _ => MIN_TIME,
             }),
             output: limits.output.max(MIN_OUTPUT),
         })
@@ -301,7 +353,10 @@ impl Kind for StyleCheck {
             let file = sandbox::SandboxFile::new(MYPY_CACHE, cache.to_vec());
             placed = context.sandbox.place_for_check(&[file]).await.is_ok();
         }
-        let (script, stdin) = self.tool.command(&self.paths, self.min_words, placed);
+        let (script, stdin) = match self.tool {
+            Tool::Eslint => eslint::invocation(&self.paths, &self.rules),
+            tool => tool.command(&self.paths, self.min_words, placed),
+        };
         let request = sandbox::RunRequest {
             script,
             stdin,
@@ -351,13 +406,18 @@ impl StyleCheck {
             let mut report = context.explained(
                 Verdict::InternalError,
                 format!(
-                    "{} failed without a finding ({}); is the `python` image current? \
+                    "{} failed without a finding ({}); is the `{}` image current? \
                      run `checker images build`",
                     self.tool.label(),
                     match outcome.termination {
                         sandbox::Termination::Exited =>
                             format!("exit code {}", outcome.exit_code.unwrap_or(-1)),
                         other => format!("{other:?}"),
+                    },
+                    if self.tool == Tool::Eslint {
+                        "node"
+                    } else {
+                        "python"
                     }
                 ),
             );
@@ -411,7 +471,10 @@ pub fn parse_findings(tool: Tool, stdout: &str, files: &[String]) -> Vec<String>
         .lines()
         .filter_map(|line| {
             let line = line.trim_end();
-            if tool == Tool::Mypy {
+            if tool == Tool::Eslint {
+                let (file, finding) = eslint::finding(line)?;
+                about(&file).then_some(finding)
+            } else if tool == Tool::Mypy {
                 let caps = MYPY_LINE.captures(line)?;
                 let file = caps["file"].trim_start_matches("./");
                 if !about(file) {
@@ -502,6 +565,61 @@ mod tests {
     }
 
     #[test]
+    fn reads_eslint_findings_with_plugin_rules_and_parse_errors() {
+        let out = "2-arrow.js:3:12 semi Missing semicolon.\n\
+                   0-promise.js:1:1 import/prefer-default-export Prefer default export.\n\
+                   0-promise.js:4:9 parse-error Parsing error: Unexpected token .\n\
+                   other.js:1:1 no-var Unexpected var, use let or const instead.\n\
+                   Error: Cannot find module\n";
+        assert_eq!(
+            parse_findings(Tool::Eslint, out, &files(&["2-arrow.js", "0-promise.js"])),
+            [
+                "2-arrow.js:3:12 semi Missing semicolon.",
+                "0-promise.js:1:1 import/prefer-default-export Prefer default export.",
+                "0-promise.js:4:9 parse-error Parsing error: Unexpected token .",
+            ]
+        );
+    }
+
+    #[test]
+    fn eslint_reads_its_runner_and_rule_set_on_stdin_without_the_module_hooks() {
+        let (script, stdin) = Tool::Eslint.command(&files(&["0-a.js", "b c.js"]));
+        assert_eq!(
+            script,
+            "exec env -u NODE_OPTIONS node - -- '0-a.js' 'b c.js'"
+        );
+        let program = String::from_utf8(stdin.expect("a program")).expect("UTF-8");
+        assert!(program.starts_with("'use strict';\nconst CONFIG = {\n"));
+        assert!(program.contains("\nObject.assign(CONFIG.rules, {});\n"));
+        let off = BTreeMap::from([("no-underscore-dangle".to_string(), "off".to_string())]);
+        let (_, stdin) = eslint::invocation(&files(&["a.js"]), &off);
+        let changed = String::from_utf8(stdin.expect("a program")).expect("UTF-8");
+        assert!(
+            changed
+                .contains("\nObject.assign(CONFIG.rules, {\"no-underscore-dangle\":\"off\"});\n")
+        );
+        assert!(
+            program.contains(
+                "\"no-restricted-syntax\": [\n      \"error\",\n      \"LabeledStatement\""
+            )
+        );
+        assert!(program.contains("new CLIEngine("));
+    }
+
+    #[test]
+    fn eslint_rules_must_be_of_the_rule_set_with_a_severity() {
+        assert!(eslint::check_rule("no-underscore-dangle", "off").is_ok());
+        assert!(eslint::check_rule("import/prefer-default-export", "warn").is_ok());
+        let unknown = eslint::check_rule("no-such-rule", "off").unwrap_err();
+        assert!(
+            unknown.contains("not a rule of the school's ESLint rule set"),
+            "{unknown}"
+        );
+        let severity = eslint::check_rule("semi", "0").unwrap_err();
+        assert!(severity.contains("`off`, `warn` or `error`"), "{severity}");
+    }
+
+    #[test]
     fn a_long_list_is_shortened_in_the_reason() {
         let findings: Vec<String> = (1..=25)
             .map(|i| format!("a.py:{i}:1 E501 line too long"))
@@ -536,10 +654,12 @@ mod tests {
         );
         assert!(cold.contains("--config-file= ") && warm.contains("--config-file= "));
         for tool in Tool::ALL {
-            assert!(
-                tool.command(&[], 1, false).0.contains("python3 -I "),
-                "{tool:?}"
-            );
+            if tool.language().0 == ".py" {
+                assert!(
+                    tool.command(&[], 1, false).0.contains("python3 -I "),
+                    "{tool:?}"
+                );
+            }
             assert_eq!(Tool::from_name(tool.name()), Some(tool));
         }
     }

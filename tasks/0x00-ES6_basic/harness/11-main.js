@@ -1,0 +1,3 @@
+import createEmployeesObject from './11-createEmployeesObject.js';
+
+console.log(createEmployeesObject('Software', ['Bob', 'Sylvie']));

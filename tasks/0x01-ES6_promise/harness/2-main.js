@@ -1,0 +1,4 @@
+import handleResponseFromAPI from './2-then';
+
+const promise = Promise.resolve();
+handleResponseFromAPI(promise);

@@ -1,0 +1,3 @@
+import handleProfileSignup from './3-all';
+
+handleProfileSignup();

@@ -1,0 +1,3 @@
+import signUpUser from './4-user-promise';
+
+console.log(signUpUser('Bob', 'Dylan'));

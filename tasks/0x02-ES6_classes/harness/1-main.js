@@ -1,0 +1,3 @@
+import initializeRooms from './1-make_classrooms.js';
+
+console.log(initializeRooms());
