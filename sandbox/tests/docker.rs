@@ -74,7 +74,8 @@ async fn runs_uploaded_files_as_unprivileged_user() {
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "42\nok\n65534\n/work\n"
+        "42\nok\n65534\n/work\n",
+        "{out:?}"
     );
     assert_eq!(out.exit_code, Some(0));
     assert_eq!(out.termination, Termination::Exited);
@@ -765,7 +766,8 @@ async fn the_runner_starts_commands_exactly_as_docker_exec_does() {
         "node -e 'process.kill(process.pid, \"SIGSEGV\")'",
     ];
     for script in scripts {
-        let mut request = run(script);
+        // Generous: this compares what commands see, not how fast they start.
+        let mut request = RunRequest::new(script, Duration::from_secs(20));
         request.stdin = Some(b"input".to_vec());
         request.env = vec![("NODE_OPTIONS".into(), "--no-warnings".into())];
         let a = with_runner.run(&request).await.unwrap();
@@ -776,8 +778,8 @@ async fn the_runner_starts_commands_exactly_as_docker_exec_does() {
             (b.exit_code, b.termination, text(&b.stdout), text(&b.stderr)),
             "`{script}`"
         );
-        // A daemon holding the output open does not hold the command.
-        assert!(a.duration < Duration::from_secs(3), "`{script}`: {a:?}");
+        // A daemon holding the output open (30 s) does not hold the command.
+        assert!(a.duration < Duration::from_secs(15), "`{script}`: {a:?}");
     }
     with_runner.remove().await.unwrap();
     without.remove().await.unwrap();
@@ -850,3 +852,4 @@ async fn a_dead_runner_is_replaced() {
     assert_eq!(String::from_utf8_lossy(&runners.stdout), "1\n");
     sandbox.remove().await.unwrap();
 }
+
