@@ -129,7 +129,10 @@ impl Subject {
     fn load(tasks: &Path, project: &str) -> Subject {
         let project = Project::load(&tasks.join(project)).expect("valid spec");
         let submission = Submission::from_dir(
-            &root().join("tests/fixtures").join(&project.id).join("reference"),
+            &root()
+                .join("tests/fixtures")
+                .join(&project.id)
+                .join("reference"),
             &project,
         )
         .unwrap();
@@ -192,7 +195,12 @@ async fn whole_projects(subjects: &[Subject], runs: usize) -> Vec<(String, Durat
                 samples[path][3].push(subject.grade(&warm[path], 2).await);
             }
         }
-        let kinds = ["cold, --jobs 1", "cold, --jobs 2", "warm, --jobs 1", "warm, --jobs 2"];
+        let kinds = [
+            "cold, --jobs 1",
+            "cold, --jobs 2",
+            "warm, --jobs 1",
+            "warm, --jobs 2",
+        ];
         for (kind_index, kind) in kinds.iter().enumerate() {
             let mut pair = Vec::new();
             for (path, name) in paths.iter().enumerate() {
@@ -371,7 +379,11 @@ async fn node_steps(sandbox: &sandbox::Sandbox, runs: usize) {
     let snapshot = built.exit_code == Some(0);
     let hooks = ("NODE_OPTIONS", "--import=./register.mjs");
     let mut steps: Vec<(&str, &str, Option<(&str, &str)>)> = vec![
-        ("today: module hooks, ES6 check (8-main.js)", "node 8-main.js", Some(hooks)),
+        (
+            "today: module hooks, ES6 check (8-main.js)",
+            "node 8-main.js",
+            Some(hooks),
+        ),
         ("module hooks, `node -e 0`", "node -e 0", Some(hooks)),
         ("no hooks, `node -e 0`", "node -e 0", None),
         (
@@ -459,7 +471,15 @@ impl Server {
             .to_owned();
         let mut command = Command::new(env!("CARGO_BIN_EXE_checker"));
         command
-            .args(["serve", "--db", &db, "--listen", "127.0.0.1:0", "--poll", "200ms"])
+            .args([
+                "serve",
+                "--db",
+                &db,
+                "--listen",
+                "127.0.0.1:0",
+                "--poll",
+                "200ms",
+            ])
             .arg("--tasks-dir")
             .arg(tasks)
             .current_dir(root())
@@ -473,7 +493,10 @@ impl Server {
         let stdout = child.stdout.take().unwrap();
         let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
         let url = loop {
-            let line = lines.next().expect("the server prints its address").unwrap();
+            let line = lines
+                .next()
+                .expect("the server prints its address")
+                .unwrap();
             if let Some(at) = line.find("http://") {
                 break line[at..].split_whitespace().next().unwrap().to_owned();
             }

@@ -128,8 +128,16 @@ const HOSTILE_VERDICTS: &[(&str, &str, &str)] = &[
     ("platform", "stops its wrapper shell", "time_limit"),
     // A daemon holding the output does not hold the check, and dies with it.
     ("platform", "leaves a daemon holding its output", "passed"),
-    ("platform", "no daemon survives holding the output", "passed"),
-    ("platform", "kills every process it can, again", "runtime_error"),
+    (
+        "platform",
+        "no daemon survives holding the output",
+        "passed",
+    ),
+    (
+        "platform",
+        "kills every process it can, again",
+        "runtime_error",
+    ),
     ("platform", "runs fine after the attacks", "passed"),
 ];
 

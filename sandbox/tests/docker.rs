@@ -858,4 +858,3 @@ async fn a_dead_runner_is_replaced() {
     assert_eq!(runner_pids(&sandbox).lines().count(), 1);
     sandbox.remove().await.unwrap();
 }
-
