@@ -37,8 +37,10 @@ const WRAPPER: &str = r#"/bin/sh -c "$1"; status=$?; kill -9 -1 2>/dev/null; exi
 /// The same without the kill, while a background process of the check must keep running.
 const KEEPING_WRAPPER: &str = r#"exec /bin/sh -c "$1""#;
 
-/// How long output is still read after the command ended while leftovers may hold its pipes.
-const DRAIN: Duration = Duration::from_millis(100);
+/// How long output is still read after the command ended while a background process of the
+/// check (kept running) may hold its pipes. Without one, leftovers are killed when the command
+/// ends, so its pipes close and everything it wrote is read to the end.
+const DRAIN: Duration = Duration::from_secs(1);
 
 struct Request {
     time_limit: Duration,
@@ -171,8 +173,8 @@ fn serve(request: &Request, uid: u32, gid: u32, out: &mut impl Write) -> io::Res
             break;
         }
         let until = match status {
-            Some((_, at)) => deadline.min(at + DRAIN),
-            None => deadline,
+            Some((_, at)) if request.keep => deadline.min(at + DRAIN),
+            _ => deadline,
         };
         match received.recv_timeout(until.saturating_duration_since(Instant::now())) {
             Ok(Event::Output(tag, bytes)) => {
