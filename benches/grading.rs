@@ -248,8 +248,20 @@ async fn floor_and_overhead(subject: &Subject, runs: usize) {
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
+    // Every grader file, hidden checks' own too: the commands run here one after another.
+    let grader_files: Vec<&checker::spec::GraderFile> = project
+        .grader_files
+        .iter()
+        .chain(
+            project
+                .tasks
+                .iter()
+                .flat_map(|t| &t.checks)
+                .flat_map(|c| &c.own_files),
+        )
+        .collect();
     let dir = tempfile::tempdir().unwrap();
-    for file in &project.grader_files {
+    for file in &grader_files {
         let path = dir.path().join(&file.name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, &file.contents).unwrap();
@@ -296,11 +308,7 @@ async fn floor_and_overhead(subject: &Subject, runs: usize) {
     let mut sandboxes = Vec::new();
     for engine in &engines {
         let sandbox = engine.open(&sandbox_config(project)).await.unwrap();
-        let grader: Vec<SandboxFile> = project
-            .grader_files
-            .iter()
-            .map(|f| SandboxFile::new(&f.name, f.contents.clone()))
-            .collect();
+        let grader: Vec<SandboxFile> = grader_files.iter().map(|f| f.to_sandbox()).collect();
         sandbox.upload_protected(&grader).await.unwrap();
         let learner: Vec<SandboxFile> = subject
             .submission
@@ -310,45 +318,11 @@ async fn floor_and_overhead(subject: &Subject, runs: usize) {
         sandbox.upload(&learner).await.unwrap();
         sandboxes.push(sandbox);
     }
-    println!(
-        "\n-- {}: the {} commands alone, one after another (load {})",
-        project.id,
-        commands.len(),
-        load()
-    );
-    let mut whole = vec![Vec::new(); 3];
-    let mut single = vec![Vec::new(); 3];
-    // Twice at most: every command is a sample of its own already.
-    for _ in 0..runs.min(2) {
-        for (path, sandbox) in sandboxes.iter().enumerate() {
-            let started = Instant::now();
-            for command in &commands {
-                let mut request = RunRequest::new(command.clone(), Duration::from_secs(30));
-                request.env = project.env.clone();
-                let one = Instant::now();
-                let outcome = sandbox.run(&request).await.unwrap();
-                assert_eq!(outcome.exit_code, Some(0), "{command}: {outcome:?}");
-                single[path].push(one.elapsed());
-            }
-            whole[path].push(started.elapsed());
-        }
-        let started = Instant::now();
-        for command in &commands {
-            single[2].push(exec_command(command));
-        }
-        whole[2].push(started.elapsed());
-    }
     let names = [
         "Sandbox::run, runner",
         "Sandbox::run, docker exec",
         "plain `docker exec` (CLI)",
     ];
-    for (name, samples) in names.iter().zip(&whole) {
-        line(&format!("all commands, {name}"), samples);
-    }
-    for (name, samples) in names.iter().zip(&single) {
-        line(&format!("one command, {name}"), samples);
-    }
     println!("\n-- overhead alone: `true` (load {})", load());
     let mut overhead = vec![Vec::new(); 3];
     for _ in 0..runs * 6 {
@@ -374,6 +348,40 @@ async fn floor_and_overhead(subject: &Subject, runs: usize) {
     );
     if project.image.contains("node") {
         node_steps(&sandboxes[0], runs).await;
+    }
+    println!(
+        "\n-- {}: the {} commands alone, one after another (load {})",
+        project.id,
+        commands.len(),
+        load()
+    );
+    let mut whole = vec![Vec::new(); 3];
+    let mut single = vec![Vec::new(); 3];
+    // Once: every command is a sample of its own already.
+    {
+        for (path, sandbox) in sandboxes.iter().enumerate() {
+            let started = Instant::now();
+            for command in &commands {
+                let mut request = RunRequest::new(command.clone(), Duration::from_secs(30));
+                request.env = project.env.clone();
+                let one = Instant::now();
+                let outcome = sandbox.run(&request).await.unwrap();
+                assert_eq!(outcome.exit_code, Some(0), "{command}: {outcome:?}");
+                single[path].push(one.elapsed());
+            }
+            whole[path].push(started.elapsed());
+        }
+        let started = Instant::now();
+        for command in &commands {
+            single[2].push(exec_command(command));
+        }
+        whole[2].push(started.elapsed());
+    }
+    for (name, samples) in names.iter().zip(&whole) {
+        line(&format!("all commands, {name}"), samples);
+    }
+    for (name, samples) in names.iter().zip(&single) {
+        line(&format!("one command, {name}"), samples);
     }
     for sandbox in sandboxes {
         sandbox.remove().await.unwrap();
