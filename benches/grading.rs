@@ -402,7 +402,13 @@ async fn node_steps(sandbox: &sandbox::Sandbox, runs: usize) {
     let built = sandbox.run(&build).await.unwrap();
     let snapshot = built.exit_code == Some(0);
     let hooks = ("NODE_OPTIONS", "--import=./register.mjs");
-    let mut steps: Vec<(&str, &str, Option<(&str, &str)>)> = vec![
+    // (label, command, extra environment)
+    type Step = (
+        &'static str,
+        &'static str,
+        Option<(&'static str, &'static str)>,
+    );
+    let mut steps: Vec<Step> = vec![
         (
             "today: module hooks, ES6 check (8-main.js)",
             "node 8-main.js",

@@ -24,12 +24,23 @@ unsafe extern "C" {
     fn setgid(gid: u32) -> i32;
     fn setuid(uid: u32) -> i32;
     fn kill(pid: i32, signal: i32) -> i32;
+    fn fcntl(fd: i32, command: i32, ...) -> i32;
+    fn syscall(number: i64, ...) -> i64;
     fn _exit(code: i32) -> !;
 }
 
 const PR_SET_DUMPABLE: i32 = 4;
 const PR_CAPBSET_DROP: i32 = 24;
 const SIGKILL: i32 = 9;
+const F_SETPIPE_SZ: i32 = 1031;
+#[cfg(target_arch = "x86_64")]
+const SYS_SETRESUID: i64 = 117;
+#[cfg(target_arch = "aarch64")]
+const SYS_SETRESUID: i64 = 147;
+
+/// The capacity of the pipes `docker exec` gives a command: what a program that writes faster
+/// than it is read (Node's `console.log` queues in memory once a pipe is full) sees.
+const PIPE_CAPACITY: i32 = 64 * 1024;
 
 /// The check's command, run by a shell of the sandbox user that kills whatever the command left
 /// running once it ends (`kill -1` spares the shell itself), as every check always did.
@@ -107,15 +118,24 @@ fn serve(request: &Request, uid: u32, gid: u32, out: &mut impl Write) -> io::Res
         } else {
             Stdio::null()
         })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .process_group(0);
+    let ((out_reader, out_writer), (err_reader, err_writer)) = match output_pipes(uid) {
+        Ok(pipes) => pipes,
+        Err(error) => {
+            let took = started.elapsed();
+            return end(out, End::NotStarted, None, took, &before, false, true, &error.to_string());
+        }
+    };
+    command.stdout(out_writer).stderr(err_writer);
     for (key, value) in &request.env {
         command.env(OsStr::from_bytes(key), OsStr::from_bytes(value));
     }
     // SAFETY: only async-signal-safe system calls between fork and exec.
     unsafe { command.pre_exec(move || become_user(uid, gid, true)) };
-    let mut child = match command.spawn() {
+    let spawned = command.spawn();
+    // The command holds the write ends now; without these copies gone, no pipe would close.
+    drop(command);
+    let mut child = match spawned {
         Ok(child) => child,
         Err(error) => {
             let message = error.to_string();
@@ -125,13 +145,8 @@ fn serve(request: &Request, uid: u32, gid: u32, out: &mut impl Write) -> io::Res
     };
     let (events, received) = mpsc::channel();
     let mut readers = 0;
-    for (tag, pipe) in [
-        (b'1', child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
-        (b'2', child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
-    ] {
-        let (Some(mut pipe), events) = (pipe, events.clone()) else {
-            continue;
-        };
+    for (tag, mut pipe) in [(b'1', out_reader), (b'2', err_reader)] {
+        let events = events.clone();
         readers += 1;
         std::thread::spawn(move || {
             let mut buffer = vec![0; 64 * 1024];
@@ -224,6 +239,31 @@ fn serve(request: &Request, uid: u32, gid: u32, out: &mut impl Write) -> io::Res
     };
     let took = duration.unwrap_or_else(|| started.elapsed());
     end(out, ending, code, took, &before, pinned, cleaned, "")
+}
+
+type Pipe = (std::io::PipeReader, std::io::PipeWriter);
+
+/// Pipes for a command's standard output and error, as large as `docker exec`'s (64 KiB): how a
+/// program that writes faster than it is read behaves depends on it (Node queues in memory once
+/// a pipe is full). The kernel makes new pipes small for a user who holds many already, as root
+/// does on a busy host (every container's count), and only `CAP_SYS_RESOURCE` may grow them then:
+/// so they are made by a short-lived thread whose real user is the sandbox user's (they count as
+/// theirs, as the pipes of the program itself do). Its effective user stays root: nothing of
+/// the runner becomes reachable.
+fn output_pipes(uid: u32) -> io::Result<(Pipe, Pipe)> {
+    use std::os::fd::AsRawFd;
+    let make = move || -> io::Result<(Pipe, Pipe)> {
+        // Credentials are per thread under Linux: the raw call changes this thread's alone.
+        unsafe { syscall(SYS_SETRESUID, i64::from(uid), -1i64, -1i64) };
+        let pipes = (std::io::pipe()?, std::io::pipe()?);
+        for reader in [&pipes.0.0, &pipes.1.0] {
+            // Best effort: a kernel that refuses keeps the size it gave.
+            unsafe { fcntl(reader.as_raw_fd(), F_SETPIPE_SZ, PIPE_CAPACITY) };
+        }
+        Ok(pipes)
+    };
+    std::thread::scope(|scope| scope.spawn(make).join())
+        .map_err(|_| io::Error::other("the pipe maker panicked"))?
 }
 
 /// In the child, between fork and exec: gives up every capability for good (the bounding set

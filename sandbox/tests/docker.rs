@@ -756,6 +756,9 @@ async fn the_runner_starts_commands_exactly_as_docker_exec_does() {
         "grep -E '^(Cap|NoNewPrivs|Seccomp|Groups)' /proc/self/status; ulimit -a",
         // The parent is the sandbox user's wrapper shell, which the command may kill.
         "stat -c %U /proc/$PPID/exe; readlink /proc/$PPID/exe",
+        // The output pipes' capacity (F_GETPIPE_SZ): a program writing faster than it is read
+        // (Node queues in memory once a pipe is full) behaves by it.
+        "perl -e 'print fcntl(STDOUT, 1032, 0) + 0, \" \", fcntl(STDERR, 1032, 0) + 0, \"\\n\"'",
         "echo out; echo err >&2; exit 7",
         "kill -TERM $$",
         "kill -9 $PPID",
