@@ -230,6 +230,24 @@ fn serve(request: &Request, uid: u32, gid: u32, out: &mut impl Write) -> io::Res
     if !matches!(ending, End::Exited) && !request.keep {
         cleaned = kill_all(uid, gid);
     }
+    if matches!(ending, End::TimeLimit) {
+        // What the command wrote before its deadline may still sit in the pipes: read it, now
+        // that the kill closes them (briefly: with a background process they stay open).
+        let until = Instant::now() + Duration::from_millis(500);
+        while readers > 0 {
+            match received.recv_timeout(until.saturating_duration_since(Instant::now())) {
+                Ok(Event::Output(tag, bytes)) => {
+                    let room = usize::try_from(cap.saturating_sub(written)).unwrap_or(usize::MAX);
+                    let kept = &bytes[..bytes.len().min(room)];
+                    written += kept.len() as u64;
+                    frame(out, tag, kept)?;
+                }
+                Ok(Event::Closed) => readers -= 1,
+                Ok(Event::Exited(_)) => {}
+                Err(_) => break,
+            }
+        }
+    }
     let code = match ending {
         End::Exited => status.map(|(exit, _)| {
             exit.code()
