@@ -116,6 +116,29 @@ const HOSTILE_VERDICTS: &[(&str, &str, &str)] = &[
         "creates files without end",
         "time_limit|memory_limit",
     ),
+    // The platform's processes, the runner among them, cannot be signalled, traced or read.
+    (
+        "platform",
+        "stops and kills every process of another user",
+        "passed",
+    ),
+    ("platform", "traces every process of another user", "passed"),
+    ("platform", "reads the runner", "passed"),
+    // A stopped wrapper never ends: the command runs into its time limit and is killed.
+    ("platform", "stops its wrapper shell", "time_limit"),
+    // A daemon holding the output does not hold the check, and dies with it.
+    ("platform", "leaves a daemon holding its output", "passed"),
+    (
+        "platform",
+        "no daemon survives holding the output",
+        "passed",
+    ),
+    (
+        "platform",
+        "kills every process it can, again",
+        "runtime_error",
+    ),
+    ("platform", "runs fine after the attacks", "passed"),
 ];
 
 /// Entries of `/tmp` named `checker-*`, except `.ci/run`'s own (`checker-ci-*`: its database,

@@ -81,6 +81,16 @@ impl Grader {
         }
     }
 
+    /// Starts each check's process through a runner inside the sandbox (`true`, the default)
+    /// or with one `docker exec` each (slower; kept as a baseline). Applies to sandboxes opened
+    /// from now on.
+    pub fn with_runner(self, runner: bool) -> Grader {
+        Grader {
+            engine: self.engine.with_runner(runner),
+            ..self
+        }
+    }
+
     /// Keeps `count` started sandboxes ready for `project`, so that grading starts at once
     /// instead of creating them. Projects whose sandboxes look alike share one pool. Each
     /// sandbox serves one submission and is then removed; the pool refills in the background.

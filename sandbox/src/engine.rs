@@ -15,6 +15,9 @@ use crate::pod::{self, Sandbox, SandboxConfig};
 use crate::pool::Pool;
 use crate::{LABEL, OWNER_LABEL, SandboxError};
 
+/// The environment variable that switches the in-sandbox runner off (`CHECKER_COMMANDS=exec`).
+pub const RUNNER_SWITCH: &str = "CHECKER_COMMANDS";
+
 /// A connection to the Docker engine that opens sandboxes.
 #[derive(Clone)]
 pub struct Engine {
@@ -25,6 +28,9 @@ pub struct Engine {
     slots: Arc<Semaphore>,
     /// Started pods waiting for a submission, per configuration.
     pub(crate) pools: Arc<Mutex<Vec<Arc<Pool>>>>,
+    /// Whether commands are started by a runner inside each sandbox instead of one
+    /// `docker exec` each.
+    pub(crate) runner: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -56,6 +62,7 @@ impl Engine {
             owner: format!("{host}/{}", std::process::id()),
             slots: Arc::new(Semaphore::new(cores)),
             pools: Arc::default(),
+            runner: std::env::var(RUNNER_SWITCH).map_or(true, |v| v != "exec"),
         })
     }
 
@@ -68,6 +75,14 @@ impl Engine {
                 "no answer within 5 s".into(),
             )),
         }
+    }
+
+    /// Whether commands are started by a small runner inside each sandbox (the default), or by
+    /// one `docker exec` each (slower; the environment variable `CHECKER_COMMANDS=exec` chooses
+    /// it too). Applies to sandboxes opened from now on.
+    pub fn with_runner(mut self, runner: bool) -> Self {
+        self.runner = runner;
+        self
     }
 
     /// Limits how many sandboxes are in use at once (default: the number of CPU cores). Further

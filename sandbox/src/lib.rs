@@ -36,7 +36,8 @@
 //! Modules, one job each: `engine` (connection, slot limit, images, orphan sweep), `pool` (warm
 //! pods), `pod` (one pod's lifecycle), `service` (service containers and readiness), `upload`
 //! (files in), `scoped` (files for one check only), `run` (one command), `background`
-//! (processes living for one check), `memory` (out-of-memory accounting).
+//! (processes living for one check), `runner` (the in-container process that starts each
+//! command), `memory` (out-of-memory accounting).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), sandbox::SandboxError> {
@@ -61,6 +62,7 @@ mod memory;
 mod pod;
 mod pool;
 mod run;
+mod runner;
 mod scoped;
 mod service;
 mod upload;
@@ -68,7 +70,7 @@ mod upload;
 pub use archive::{MAX_PATH_LEN, SandboxFile, validate_relative_path};
 pub use background::{BackgroundHandle, BackgroundOutput, Connection};
 pub use cleanup::finish_cleanup;
-pub use engine::Engine;
+pub use engine::{Engine, RUNNER_SWITCH};
 pub use error::SandboxError;
 pub use pod::{Sandbox, SandboxConfig};
 pub use run::{RunOutcome, RunRequest, Termination};

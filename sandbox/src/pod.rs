@@ -19,6 +19,7 @@ use crate::archive::SandboxFile;
 use crate::engine::Engine;
 use crate::memory::MemoryCounters;
 use crate::run::{self, RunRequest};
+use crate::runner::{self, RunnerSlot};
 use crate::service::{Service, ServiceSpec};
 use crate::{LABEL, OWNER_LABEL, POD_LABEL, SANDBOX_USER, SandboxError, WORK_DIR, cleanup, lock};
 
@@ -96,6 +97,8 @@ pub struct Sandbox {
     /// Whether a background process was started in the current check (until
     /// [`Sandbox::end_check`]); commands then leave other processes running.
     pub(crate) background: AtomicBool,
+    /// The in-container runner that starts commands (see `runner`).
+    pub(crate) runner: RunnerSlot,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -136,18 +139,20 @@ impl Sandbox {
                 "rw,exec,nosuid,nodev,size=16m,mode=1777".to_owned(),
             ),
         ]);
+        let (tmpfs, cap_add) = runner::container_options(engine.runner, tmpfs);
         let host_config = HostConfig {
             // Mode "none" gives the pod a network namespace of its own with loopback only;
             // services join it, so they are reachable on localhost and nothing else is.
             network_mode: Some("none".into()),
             readonly_rootfs: Some(true),
             cap_drop: Some(vec!["ALL".into()]),
+            cap_add,
             security_opt: Some(vec!["no-new-privileges".into()]),
             memory: Some(memory),
             memory_swap: Some(memory),
             pids_limit: Some(i64::from(config.pids)),
             nano_cpus: Some((config.cpus * 1e9) as i64),
-            tmpfs: Some(tmpfs),
+            tmpfs,
             init: Some(true),
             ipc_mode: Some("private".into()),
             // Shared memory is one more tmpfs; keep it small (it counts towards `memory` too).
@@ -193,6 +198,7 @@ impl Sandbox {
             uploads: Mutex::new(Vec::new()),
             permit: None,
             background: AtomicBool::new(false),
+            runner: RunnerSlot::new(engine.runner),
         };
         sandbox
             .docker
@@ -205,6 +211,7 @@ impl Sandbox {
         sandbox.wait_services_ready().await?;
         let counters = sandbox.read_memory_counters().await?;
         *lock(&sandbox.memory) = counters;
+        sandbox.runner.start(&sandbox).await;
         Ok(sandbox)
     }
 
@@ -263,6 +270,7 @@ impl Sandbox {
     /// namespace, which they only join when they restart.
     pub async fn restart(&self) -> Result<(), SandboxError> {
         self.background.store(false, Ordering::SeqCst);
+        self.runner.invalidate();
         let options = RestartContainerOptionsBuilder::default().t(0).build();
         self.docker
             .restart_container(&self.id, Some(options.clone()))

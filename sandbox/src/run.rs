@@ -11,6 +11,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::memory::MemoryCounters;
 use crate::pod::{Cleanup, Sandbox};
+use crate::runner;
 use crate::{SANDBOX_USER, SandboxError, WORK_DIR, lock};
 
 /// Runs the command in a shell, then kills whatever it left running (daemonized children,
@@ -193,6 +194,9 @@ impl Sandbox {
 async fn run(sandbox: &Sandbox, request: &RunRequest) -> Result<RunOutcome, SandboxError> {
     // While a background process runs for the check, a command must not end it.
     let keep = sandbox.background.load(std::sync::atomic::Ordering::SeqCst);
+    if let Some(outcome) = runner::run(sandbox, request, keep).await {
+        return outcome;
+    }
     let exec = create_exec(
         sandbox,
         &request.script,
@@ -229,17 +233,30 @@ async fn run(sandbox: &Sandbox, request: &RunRequest) -> Result<RunOutcome, Sand
     };
     let now = sandbox.read_memory_counters().await?;
     let stored = std::mem::replace(&mut *lock(&sandbox.memory), now);
+    let before = marker.as_deref().map_or(stored, MemoryCounters::parse);
+    Ok(judge(outcome, before, now, pinned, cleanup))
+}
+
+/// Tells a command that ran out of memory from one that failed, timed out or flooded on its
+/// own, from the container's memory counters before and after it (`before`, `now`), whether
+/// memory was pinned at the limit when it timed out, and how its leftovers were cleared.
+pub(crate) fn judge(
+    mut outcome: RunOutcome,
+    before: MemoryCounters,
+    now: MemoryCounters,
+    pinned: bool,
+    cleanup: Cleanup,
+) -> RunOutcome {
     if outcome.termination == Termination::OutputLimit {
-        return Ok(outcome);
+        return outcome;
     }
     if pinned {
         outcome.termination = Termination::MemoryLimit;
     }
     if matches!(cleanup, Cleanup::Restarted) {
         // The counters started afresh with the container.
-        return Ok(outcome);
+        return outcome;
     }
-    let before = marker.as_deref().map_or(stored, MemoryCounters::parse);
     let killed = now.oom_kills > before.oom_kills;
     let starved = now.limit_hits > before.limit_hits;
     // A SIGKILL the platform did not send is the kernel's OOM killer when the kill count went
@@ -254,7 +271,7 @@ async fn run(sandbox: &Sandbox, request: &RunRequest) -> Result<RunOutcome, Sand
         }
         _ => {}
     }
-    Ok(outcome)
+    outcome
 }
 
 /// Runs a platform command (no wrapper) as `user`; used for housekeeping inside the sandbox.

@@ -74,7 +74,8 @@ async fn runs_uploaded_files_as_unprivileged_user() {
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "42\nok\n65534\n/work\n"
+        "42\nok\n65534\n/work\n",
+        "{out:?}"
     );
     assert_eq!(out.exit_code, Some(0));
     assert_eq!(out.termination, Termination::Exited);
@@ -105,12 +106,16 @@ async fn kills_on_time_limit_and_stays_usable() {
     assert_eq!(out.stdout, b"started\n");
     assert!(out.duration < Duration::from_secs(3), "{:?}", out.duration);
     // Nothing of the killed command survives into the next one.
+    // The sandbox user's processes: the wrapper shell, the command's shell, the loop's subshell
+    // and `wc`; a surviving `sleep 30` would be one more.
     let ps = sandbox
-        .run(&run("ls /proc | grep -c '^[0-9]'"))
+        .run(&run(
+            "for p in /proc/[0-9]*; do [ -O $p ] && echo $p; done | wc -l",
+        ))
         .await
         .unwrap();
     let count: u32 = String::from_utf8_lossy(&ps.stdout).trim().parse().unwrap();
-    assert!(count <= 6, "leftover processes: {count}");
+    assert!(count <= 4, "leftover processes: {count}");
     sandbox.remove().await.unwrap();
 }
 
@@ -776,5 +781,125 @@ async fn a_connection_opened_in_the_pod_reaches_its_server_and_tells_why_it_cann
     sandbox.end_check().await.unwrap();
     let log = handle.finish().await;
     assert!(String::from_utf8_lossy(&log.stderr).contains("\"GET / HTTP/1.0\" 200"));
+    sandbox.remove().await.unwrap();
+}
+
+/// What a command shows of its process and environment, and how it ends, through the runner
+/// and through `docker exec`, side by side: the same for both.
+#[tokio::test]
+async fn the_runner_starts_commands_exactly_as_docker_exec_does() {
+    let Some(engine) = engine().await else { return };
+    let exec = engine.clone().with_runner(false);
+    let with_runner = engine.open(&SandboxConfig::new(IMAGE)).await.unwrap();
+    let without = exec.open(&SandboxConfig::new(IMAGE)).await.unwrap();
+    let scripts = [
+        // Each container has a host name of its own.
+        "env | grep -v ^HOSTNAME= | sort; id; umask; pwd; echo $0 $#",
+        "grep -E '^(Cap|NoNewPrivs|Seccomp|Groups)' /proc/self/status; ulimit -a",
+        // The parent is the sandbox user's wrapper shell, which the command may kill.
+        "stat -c %U /proc/$PPID/exe; readlink /proc/$PPID/exe",
+        // The output pipes' capacity (F_GETPIPE_SZ): a program writing faster than it is read
+        // (Node queues in memory once a pipe is full) behaves by it.
+        "perl -e 'print fcntl(STDOUT, 1032, 0) + 0, \" \", fcntl(STDERR, 1032, 0) + 0, \"\\n\"'",
+        "echo out; echo err >&2; exit 7",
+        "kill -TERM $$",
+        "kill -9 $PPID",
+        "kill -9 -1",
+        "cat; cat",
+        "sleep 30 & echo detached",
+        "(sleep 30; echo late) & echo held; exit 0",
+        "node -e 'process.kill(process.pid, \"SIGSEGV\")'",
+    ];
+    for script in scripts {
+        // Generous: this compares what commands see, not how fast they start.
+        let mut request = RunRequest::new(script, Duration::from_secs(20));
+        request.stdin = Some(b"input".to_vec());
+        request.env = vec![("NODE_OPTIONS".into(), "--no-warnings".into())];
+        let a = with_runner.run(&request).await.unwrap();
+        let b = without.run(&request).await.unwrap();
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        assert_eq!(
+            (a.exit_code, a.termination, text(&a.stdout), text(&a.stderr)),
+            (b.exit_code, b.termination, text(&b.stdout), text(&b.stderr)),
+            "`{script}`"
+        );
+        // A daemon holding the output open (30 s) does not hold the command.
+        assert!(a.duration < Duration::from_secs(15), "`{script}`: {a:?}");
+    }
+    with_runner.remove().await.unwrap();
+    without.remove().await.unwrap();
+}
+
+/// Learner code cannot stop, kill, trace or read the runner; the commands after its attempts
+/// run as before.
+#[tokio::test]
+async fn learner_code_cannot_touch_the_runner() {
+    let Some(engine) = engine().await else { return };
+    let sandbox = engine.open(&SandboxConfig::new(IMAGE)).await.unwrap();
+    sandbox.run(&run("true")).await.unwrap();
+    let before = runner_pids(&sandbox);
+    assert_eq!(before.lines().count(), 1, "{before}");
+    // Every process that is not the sandbox user's (init, the keep-alive, the runner): signals,
+    // ptrace (perl's syscall: 101 is ptrace on x86-64, 16 PTRACE_ATTACH) and its files.
+    let attack = r#"
+        for p in /proc/[0-9]*; do
+            [ -O $p ] && continue
+            pid=${p#/proc/}
+            kill -STOP $pid 2>/dev/null && echo "stopped $pid"
+            kill -9 $pid 2>/dev/null && echo "killed $pid"
+            perl -e 'exit(syscall(101, 16, $ARGV[0], 0, 0) == 0 ? 0 : 1)' $pid && echo "traced $pid"
+            head -c1 $p/mem >/dev/null 2>&1 && echo "read mem of $pid"
+            cat $p/environ >/dev/null 2>&1 && echo "read environ of $pid"
+            ls $p/fd >/dev/null 2>&1 && echo "listed fds of $pid"
+            ls /run/checker >/dev/null 2>&1 && echo "listed the runner's folder"
+        done
+        echo done"#;
+    let out = sandbox
+        .run(&RunRequest::new(attack, Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "done\n", "{out:?}");
+    let killed = sandbox.run(&run("kill -9 -1")).await.unwrap();
+    assert_eq!(killed.exit_code, Some(137));
+    for _ in 0..3 {
+        let out = sandbox.run(&run("echo fine")).await.unwrap();
+        assert_eq!(out.stdout, b"fine\n");
+    }
+    // The very runner of the first command still starts them: none was replaced.
+    assert_eq!(runner_pids(&sandbox), before);
+    sandbox.remove().await.unwrap();
+}
+
+/// The pids of the runners in the sandbox's container, seen by root.
+fn runner_pids(sandbox: &sandbox::Sandbox) -> String {
+    let output = std::process::Command::new("docker")
+        .args(["exec", "-u", "0", sandbox.id(), "sh", "-c"])
+        .arg("grep -l '^/run/checker/runner' /proc/[0-9]*/cmdline")
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// A runner that dies (here killed from outside, as the kernel's out-of-memory killer could)
+/// costs nothing but speed: the command runs through `docker exec`, the next one gets a new
+/// runner.
+#[tokio::test]
+async fn a_dead_runner_is_replaced() {
+    let Some(engine) = engine().await else { return };
+    let sandbox = engine.open(&SandboxConfig::new(IMAGE)).await.unwrap();
+    assert_eq!(sandbox.run(&run("echo 1")).await.unwrap().stdout, b"1\n");
+    let kill = "for p in /proc/[0-9]*; do grep -q '^/run/checker/runner' $p/cmdline 2>/dev/null \
+                && kill -9 ${p#/proc/} && echo killed; done";
+    let output = std::process::Command::new("docker")
+        .args(["exec", "-u", "0", sandbox.id(), "sh", "-c", kill])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "killed\n");
+    for n in 2..5 {
+        let out = sandbox.run(&run(&format!("echo {n}"))).await.unwrap();
+        assert_eq!(out.stdout, format!("{n}\n").into_bytes(), "{out:?}");
+        assert_eq!(out.exit_code, Some(0));
+    }
+    assert_eq!(runner_pids(&sandbox).lines().count(), 1);
     sandbox.remove().await.unwrap();
 }
