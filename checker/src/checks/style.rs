@@ -311,6 +311,7 @@ impl Kind for StyleCheck {
                 }
                 words.value.max(1)
             }
+        };
         let rules = match &keys.rules {
             Some(rules) if tool != Some(Tool::Eslint) => {
                 spec.error(
