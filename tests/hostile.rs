@@ -369,11 +369,11 @@ fn a_hostile_submission_gets_truthful_verdicts_and_leaves_the_platform_unharmed(
 /// Every check of `tests/fixtures/hostile/services/project`, in order, with its truthful verdict.
 const SERVICE_VERDICTS: &[(&str, &str, &str)] = &[
     ("sql", "drops its database", "passed"),
-    // The learner's own database is gone for the rest of its task: the client says so.
+    // The learner's own database is gone for the rest of its task: the client fails.
     (
         "sql",
         "its database is gone for the rest of the task",
-        "nonzero_exit",
+        "runtime_error",
     ),
     ("sql", "runs a query forever", "time_limit"),
     ("sql", "leaves a connection holding a lock", "time_limit"),
