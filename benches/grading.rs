@@ -269,6 +269,15 @@ async fn floor_and_overhead(subject: &Subject, runs: usize) {
     for (path, file) in subject.submission.present() {
         std::fs::write(dir.path().join(path), &file.contents).unwrap();
     }
+    // Labelled like the sandbox's own containers, so that a bench killed midway leaves nothing
+    // the next sweep would not remove.
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let owner = format!(
+        "{}={}/{}",
+        sandbox::OWNER_LABEL,
+        host.trim(),
+        std::process::id()
+    );
     let container = String::from_utf8(
         docker(&[
             "run",
@@ -277,6 +286,8 @@ async fn floor_and_overhead(subject: &Subject, runs: usize) {
             "none",
             "--label",
             sandbox::LABEL,
+            "--label",
+            &owner,
             &project.image,
             "sleep",
             "infinity",
