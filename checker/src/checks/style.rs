@@ -584,7 +584,7 @@ mod tests {
 
     #[test]
     fn eslint_reads_its_runner_and_rule_set_on_stdin_without_the_module_hooks() {
-        let (script, stdin) = Tool::Eslint.command(&files(&["0-a.js", "b c.js"]));
+        let (script, stdin) = Tool::Eslint.command(&files(&["0-a.js", "b c.js"]), 1, false);
         assert_eq!(
             script,
             "exec env -u NODE_OPTIONS node - -- '0-a.js' 'b c.js'"
