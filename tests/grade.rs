@@ -423,7 +423,12 @@ fn interrupting_or_killing_the_grader_leaves_no_service_behind() {
         &fixture("es6-data-manipulation/reference"),
         "--quiet",
     ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Graded (the score itself is another test's business), not a platform fault.
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(
         containers_of(pid),
         Vec::<String>::new(),
