@@ -105,10 +105,22 @@ fn main() -> ExitCode {
     result.unwrap_or_else(Failure::report)
 }
 
+/// Lets a listing piped into `head` end quietly, as Unix tools do, instead of panicking on a
+/// closed pipe. Only for commands that hold no sandbox: a signal would skip its clean-up.
+fn quiet_on_closed_pipe() {
+    // SAFETY: setting a signal's disposition to its default has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Grade(args) => grade::grade(args).await,
-        Command::Tasks(command) => tasks::tasks(command),
+        Command::Tasks(command) => {
+            quiet_on_closed_pipe();
+            tasks::tasks(command)
+        }
         Command::Images(command) => images::images(command).await,
         Command::Serve(args) => server::serve(args).await,
         Command::Worker(args) => server::worker(args).await,
