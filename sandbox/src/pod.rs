@@ -178,14 +178,16 @@ impl Sandbox {
             host_config: Some(host_config),
             ..Default::default()
         };
+        let pending = PendingCreation::new(&engine.docker, &name);
         let created = engine
             .docker
             .create_container(
                 Some(CreateContainerOptionsBuilder::default().name(&name).build()),
                 body,
             )
-            .await
-            .map_err(SandboxError::docker("create the container"))?;
+            .await;
+        pending.settled();
+        let created = created.map_err(SandboxError::docker("create the container"))?;
         // From here on the container exists: the Sandbox value owns it (and each service as it
         // is created) and removes them on drop.
         let mut sandbox = Sandbox {
@@ -351,6 +353,59 @@ pub(crate) async fn remove_container(
             status_code: 404, ..
         }) => Ok(()),
         Err(e) => Err(e),
+    }
+}
+
+/// A container creation requested from the engine and not yet answered. If the future that
+/// waits for the answer is dropped (Ctrl-C, a cancelled grading), the engine creates the
+/// container all the same and no [`Sandbox`] owns it yet: dropping this removes it by name.
+pub(crate) struct PendingCreation {
+    docker: Docker,
+    name: String,
+    settled: bool,
+}
+
+impl PendingCreation {
+    pub(crate) fn new(docker: &Docker, name: &str) -> Self {
+        PendingCreation {
+            docker: docker.clone(),
+            name: name.to_owned(),
+            settled: false,
+        }
+    }
+
+    /// The engine answered: the container is owned by its caller, or was never made.
+    pub(crate) fn settled(mut self) {
+        self.settled = true;
+    }
+}
+
+impl Drop for PendingCreation {
+    fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let docker = self.docker.clone();
+        let name = std::mem::take(&mut self.name);
+        cleanup::track(handle.spawn(async move {
+            // The engine may still be creating it: look for it for a while.
+            for _ in 0..30 {
+                match docker.inspect_container(&name, None).await {
+                    Ok(_) => {
+                        let _ = remove_container(&docker, &name).await;
+                        return;
+                    }
+                    Err(bollard::errors::Error::DockerResponseServerError {
+                        status_code: 404,
+                        ..
+                    }) => tokio::time::sleep(Duration::from_millis(100)).await,
+                    Err(_) => return,
+                }
+            }
+        }));
     }
 }
 

@@ -11,7 +11,7 @@ use bollard::query_parameters::{CreateContainerOptionsBuilder, LogsOptionsBuilde
 use bytesize::ByteSize;
 use futures_util::StreamExt;
 
-use crate::pod::{Sandbox, pod_labels};
+use crate::pod::{PendingCreation, Sandbox, pod_labels};
 use crate::run::{self, RunRequest};
 use crate::{SERVICE_LABEL, SandboxError};
 
@@ -188,14 +188,16 @@ impl Sandbox {
             ..Default::default()
         };
         let name = format!("{}-{}", self.name, spec.name);
+        let pending = PendingCreation::new(&self.docker, &name);
         let created = self
             .docker
             .create_container(
                 Some(CreateContainerOptionsBuilder::default().name(&name).build()),
                 body,
             )
-            .await
-            .map_err(SandboxError::docker("create a service container"))?;
+            .await;
+        pending.settled();
+        let created = created.map_err(SandboxError::docker("create a service container"))?;
         self.services.push(Service {
             spec: spec.clone(),
             id: created.id.clone(),
