@@ -267,23 +267,9 @@ impl Sandbox {
         script: &str,
         setup: &ServiceSetup,
     ) -> Result<(), SandboxError> {
-        let options = CreateExecOptions {
-            attach_stdin: Some(true),
-            attach_stdout: Some(true),
-            attach_stderr: Some(true),
-            cmd: Some(vec![
-                "/bin/sh".to_owned(),
-                "-c".to_owned(),
-                script.to_owned(),
-            ]),
-            ..Default::default()
-        };
         let exec = self
-            .docker
-            .create_exec(&service.id, options)
-            .await
-            .map_err(SandboxError::docker("create a service's setup"))?
-            .id;
+            .shell_exec(service, script, true, "create a service's setup")
+            .await?;
         let mut request = RunRequest::new(script, setup.timeout);
         request.stdin = Some(setup.stdin.clone());
         let (outcome, _) = run::stream_exec(&self.docker, &exec, &request, false).await?;
@@ -412,15 +398,17 @@ impl Sandbox {
         Ok(String::from_utf8_lossy(&text).into_owned())
     }
 
-    /// Runs a readiness script inside a service's container (its own environment and user)
-    /// and tells whether it exited 0 before `deadline`.
-    async fn probe_in_service(
+    /// Creates (not starts) `/bin/sh -c script` in a service's container, as its own user and
+    /// environment, with standard input attached when `stdin`; the exec's id.
+    async fn shell_exec(
         &self,
         service: &Service,
         script: &str,
-        deadline: tokio::time::Instant,
-    ) -> Result<bool, SandboxError> {
+        stdin: bool,
+        action: &'static str,
+    ) -> Result<String, SandboxError> {
         let options = CreateExecOptions {
+            attach_stdin: stdin.then_some(true),
             attach_stdout: Some(true),
             attach_stderr: Some(true),
             cmd: Some(vec![
@@ -430,12 +418,25 @@ impl Sandbox {
             ]),
             ..Default::default()
         };
-        let exec = self
+        Ok(self
             .docker
             .create_exec(&service.id, options)
             .await
-            .map_err(SandboxError::docker("create a readiness probe"))?
-            .id;
+            .map_err(SandboxError::docker(action))?
+            .id)
+    }
+
+    /// Runs a readiness script inside a service's container (its own environment and user)
+    /// and tells whether it exited 0 before `deadline`.
+    async fn probe_in_service(
+        &self,
+        service: &Service,
+        script: &str,
+        deadline: tokio::time::Instant,
+    ) -> Result<bool, SandboxError> {
+        let exec = self
+            .shell_exec(service, script, false, "create a readiness probe")
+            .await?;
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
         let request = RunRequest::new(script, left.max(Duration::from_millis(100)));
         let (outcome, _) = run::stream_exec(&self.docker, &exec, &request, false).await?;
