@@ -57,6 +57,9 @@ struct Request {
     time_limit: Duration,
     output_limit: u64,
     keep: bool,
+    /// A housekeeping script of the host's, run as root (with no capability) without the
+    /// wrapper: placing and removing a check's own files.
+    root: bool,
     script: Vec<u8>,
     stdin: Option<Vec<u8>>,
     env: Vec<(Vec<u8>, Vec<u8>)>,
@@ -101,17 +104,26 @@ fn main() {
 fn serve(request: &Request, uid: u32, gid: u32, out: &mut impl Write) -> io::Result<()> {
     let before = memory_counters();
     let started = Instant::now();
-    let wrapper = if request.keep {
-        KEEPING_WRAPPER
-    } else {
-        WRAPPER
-    };
     let mut command = Command::new("/bin/sh");
+    command.arg("-c");
+    // A root script runs as it is: `kill -9 -1` as root would end the runner too; what it leaves
+    // is killed by process group instead.
+    let (uid, gid) = if request.root {
+        command.arg(OsStr::from_bytes(&request.script));
+        (0, 0)
+    } else {
+        let wrapper = if request.keep {
+            KEEPING_WRAPPER
+        } else {
+            WRAPPER
+        };
+        command
+            .arg(wrapper)
+            .arg("checker-run")
+            .arg(OsStr::from_bytes(&request.script));
+        (uid, gid)
+    };
     command
-        .arg("-c")
-        .arg(wrapper)
-        .arg("checker-run")
-        .arg(OsStr::from_bytes(&request.script))
         .current_dir("/work")
         .stdin(if request.stdin.is_some() {
             Stdio::piped()
@@ -141,6 +153,16 @@ fn serve(request: &Request, uid: u32, gid: u32, out: &mut impl Write) -> io::Res
             let message = error.to_string();
             let took = started.elapsed();
             return end(out, End::NotStarted, None, took, &before, false, true, &message);
+        }
+    };
+    let group = child.id() as i32;
+    let clear = || {
+        if request.root {
+            // Root's processes are no learner's: only this script's group is killed.
+            unsafe { kill(-group, SIGKILL) };
+            true
+        } else {
+            kill_all(uid, gid)
         }
     };
     let (events, received) = mpsc::channel();
@@ -211,7 +233,7 @@ fn serve(request: &Request, uid: u32, gid: u32, out: &mut impl Write) -> io::Res
                 // The wrapper kills leftovers only when it ends by itself with success; when the
                 // command failed or the wrapper was killed, leftovers are killed here.
                 if !request.keep && exit.code() != Some(0) {
-                    cleaned = kill_all(uid, gid);
+                    cleaned = clear();
                 }
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
@@ -228,7 +250,7 @@ fn serve(request: &Request, uid: u32, gid: u32, out: &mut impl Write) -> io::Res
         }
     }
     if !matches!(ending, End::Exited) && !request.keep {
-        cleaned = kill_all(uid, gid);
+        cleaned = clear();
     }
     if matches!(ending, End::TimeLimit) {
         // What the command wrote before its deadline may still sit in the pipes: read it, now
@@ -419,7 +441,7 @@ fn frame(out: &mut impl Write, tag: u8, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// One request: its length (u32), then the time limit in milliseconds (u64), the output cap
-/// (u64), flags (bit 0: keep processes, bit 1: stdin given), then the script, the standard
+/// (u64), flags (bit 0: keep processes, bit 1: stdin given, bit 2: as root), then the script, the standard
 /// input and each `KEY=VALUE` of the environment as length-prefixed fields. `None` at the end of
 /// the input.
 fn read_request(input: &mut impl Read) -> io::Result<Option<Request>> {
@@ -448,6 +470,7 @@ fn read_request(input: &mut impl Read) -> io::Result<Option<Request>> {
         time_limit: Duration::from_millis(time),
         output_limit,
         keep: flags & 1 != 0,
+        root: flags & 4 != 0,
         script,
         stdin: (flags & 2 != 0).then_some(stdin),
         env,

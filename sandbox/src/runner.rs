@@ -223,7 +223,7 @@ impl Session {
     async fn exchange(
         &mut self,
         request: &RunRequest,
-        keep: bool,
+        mode: Mode,
     ) -> Result<(Partial, Ended), Fault> {
         let started = Instant::now();
         let cap = usize::try_from(request.output_limit.as_u64()).unwrap_or(usize::MAX);
@@ -233,7 +233,7 @@ impl Session {
             duration: Duration::ZERO,
         };
         let sent = async {
-            self.input.write_all(&encode(request, keep)).await?;
+            self.input.write_all(&encode(request, mode)).await?;
             self.input.flush().await
         };
         if sent.await.is_err() {
@@ -273,13 +273,25 @@ impl Session {
     }
 }
 
+/// Whose command the runner starts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A check's command, as the sandbox user in the wrapper; `keep`: leftovers live on (a
+    /// background process of the check runs).
+    Check { keep: bool },
+    /// The host's own housekeeping, as root without any capability.
+    Root,
+}
+
 /// One request as the runner reads it (see `read_request` in `runner/main.rs`).
-fn encode(request: &RunRequest, keep: bool) -> Vec<u8> {
+fn encode(request: &RunRequest, mode: Mode) -> Vec<u8> {
     let mut body = Vec::new();
     let millis = u64::try_from(request.time_limit.as_millis()).unwrap_or(u64::MAX);
     body.extend_from_slice(&millis.to_le_bytes());
     body.extend_from_slice(&request.output_limit.as_u64().to_le_bytes());
-    body.push(u8::from(keep) | (u8::from(request.stdin.is_some()) << 1));
+    let keep = mode == Mode::Check { keep: true };
+    let root = mode == Mode::Root;
+    body.push(u8::from(keep) | (u8::from(request.stdin.is_some()) << 1) | (u8::from(root) << 2));
     field(&mut body, request.script.as_bytes());
     field(&mut body, request.stdin.as_deref().unwrap_or_default());
     body.extend_from_slice(&(request.env.len() as u32).to_le_bytes());
@@ -335,6 +347,25 @@ pub(crate) async fn run(
     request: &RunRequest,
     keep: bool,
 ) -> Option<Result<RunOutcome, SandboxError>> {
+    let mut slot = session(sandbox).await?;
+    let session = slot.session.as_mut()?;
+    match session.exchange(request, Mode::Check { keep }).await {
+        Ok((_, ended)) if ended.how == NOT_STARTED => None,
+        Ok((partial, ended)) => Some(finish(sandbox, keep, partial, ended).await),
+        Err(Fault::Stuck(partial)) => {
+            slot.session = None;
+            Some(stuck(sandbox, keep, partial).await)
+        }
+        Err(Fault::Broken(partial)) => {
+            slot.session = None;
+            broken(sandbox, partial).await
+        }
+    }
+}
+
+/// The runner's slot with a started session, `None` when the runner cannot take a command
+/// (switched off, busy with another command, or not startable in this generation).
+async fn session(sandbox: &Sandbox) -> Option<tokio::sync::MutexGuard<'_, Slot>> {
     let runner = &sandbox.runner;
     if !runner.enabled {
         return None;
@@ -360,18 +391,40 @@ pub(crate) async fn run(
             }
         }
     }
+    Some(slot)
+}
+
+/// Runs a housekeeping script of the host's as root (with no capability, like a `docker exec`
+/// as root here, less the runner's own three) through the runner: a hidden check's files are
+/// placed and removed for the price of two processes instead of two `docker exec`s. `None`
+/// when the runner cannot take it or failed during it: the caller uses `docker exec`.
+pub(crate) async fn run_as_root(sandbox: &Sandbox, request: &RunRequest) -> Option<RunOutcome> {
+    let mut slot = session(sandbox).await?;
     let session = slot.session.as_mut()?;
-    match session.exchange(request, keep).await {
+    match session.exchange(request, Mode::Root).await {
         Ok((_, ended)) if ended.how == NOT_STARTED => None,
-        Ok((partial, ended)) => Some(finish(sandbox, keep, partial, ended).await),
-        Err(Fault::Stuck(partial)) => {
+        Ok((partial, ended)) => Some(RunOutcome {
+            exit_code: ended.exit_code,
+            stdout: partial.stdout,
+            stderr: partial.stderr,
+            duration: ended.duration,
+            termination: termination(ended.how),
+        }),
+        Err(_) => {
+            // Whatever state the runner is in, it is not trusted again: the next command starts
+            // a new one, and this script runs through `docker exec`.
             slot.session = None;
-            Some(stuck(sandbox, keep, partial).await)
+            None
         }
-        Err(Fault::Broken(partial)) => {
-            slot.session = None;
-            broken(sandbox, partial).await
-        }
+    }
+}
+
+/// How a command ended, from the runner's code for it.
+fn termination(how: u8) -> Termination {
+    match how {
+        1 => Termination::TimeLimit,
+        2 => Termination::OutputLimit,
+        _ => Termination::Exited,
     }
 }
 
@@ -382,11 +435,7 @@ async fn finish(
     partial: Partial,
     ended: Ended,
 ) -> Result<RunOutcome, SandboxError> {
-    let termination = match ended.how {
-        1 => Termination::TimeLimit,
-        2 => Termination::OutputLimit,
-        _ => Termination::Exited,
-    };
+    let termination = termination(ended.how);
     let outcome = RunOutcome {
         exit_code: ended.exit_code,
         stdout: partial.stdout,
@@ -498,7 +547,7 @@ mod tests {
     fn a_request_is_length_prefixed() {
         let mut request = RunRequest::new("echo hi", Duration::from_millis(2500));
         request.env = vec![("A".into(), "b=c".into())];
-        let message = encode(&request, true);
+        let message = encode(&request, Mode::Check { keep: true });
         let length = u32::from_le_bytes(message[..4].try_into().unwrap()) as usize;
         assert_eq!(length, message.len() - 4);
         assert_eq!(u64::from_le_bytes(message[4..12].try_into().unwrap()), 2500);

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::archive::{self, SandboxFile};
 use crate::pod::Sandbox;
 use crate::run::{self, RunRequest};
-use crate::{SANDBOX_USER, SandboxError, WORK_DIR};
+use crate::{SANDBOX_USER, SandboxError, WORK_DIR, runner};
 
 impl Sandbox {
     /// Copies files into the work directory, protected, for the current check only: a restart
@@ -129,12 +129,21 @@ impl Sandbox {
 
     /// Runs `script` as root; its standard output.
     async fn as_root(&self, script: &str, stdin: Option<Vec<u8>>) -> Result<String, SandboxError> {
-        let argv = vec!["/bin/sh".into(), "-c".into(), script.to_owned()];
-        let exec = run::create_exec_argv(self, argv, &[], stdin.is_some(), "0:0").await?;
         let mut request = RunRequest::new(script, Duration::from_secs(30));
         request.stdin = stdin;
-        let (outcome, _) = run::stream_exec(&self.docker, &exec, &request, false).await?;
-        let code = run::exit_code(&self.docker, &exec).await?;
+        let (outcome, code) = match runner::run_as_root(self, &request).await {
+            Some(outcome) => {
+                let code = outcome.exit_code;
+                (outcome, code)
+            }
+            None => {
+                let argv = vec!["/bin/sh".into(), "-c".into(), script.to_owned()];
+                let stdin = request.stdin.is_some();
+                let exec = run::create_exec_argv(self, argv, &[], stdin, "0:0").await?;
+                let (outcome, _) = run::stream_exec(&self.docker, &exec, &request, false).await?;
+                (outcome, run::exit_code(&self.docker, &exec).await?)
+            }
+        };
         if code != Some(0) {
             return Err(SandboxError::Upload(format!(
                 "`{script}` exited with {code:?} ({:?}): {}",
