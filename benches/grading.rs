@@ -401,58 +401,45 @@ async fn floor_and_overhead(subject: &Subject, runs: usize) {
 }
 
 /// Node's start-up, each step alone and together, through the runner (a process each), in
-/// the ES6 sandbox: the cost of the module hooks' thread, of in-thread resolution, and of a
-/// user-land startup snapshot.
+/// the ES6 sandbox: the module hooks the ES6 projects used before (kept under
+/// `benches/baseline/node-hooks/`: a second thread bootstraps for them), the node image's Babel
+/// snapshot that replaced them, and what Node costs with neither.
 async fn node_steps(sandbox: &sandbox::Sandbox, runs: usize) {
-    // A snapshot of nothing but Node's own start: what a user-land snapshot can save at most.
-    let build = RunRequest::new(
-        "echo 'void 0' > /tmp/snapshot-entry.js && \
-         node --snapshot-blob /tmp/bench.blob --build-snapshot /tmp/snapshot-entry.js",
-        Duration::from_secs(60),
-    );
-    let built = sandbox.run(&build).await.unwrap();
-    let snapshot = built.exit_code == Some(0);
+    let baseline = root().join("benches/baseline/node-hooks");
+    let files: Vec<SandboxFile> = ["module-hooks.mjs", "register.mjs", "package.json"]
+        .iter()
+        .map(|name| {
+            let contents = std::fs::read(baseline.join(name)).unwrap();
+            SandboxFile::new(*name, contents)
+        })
+        .collect();
+    sandbox.upload_protected(&files).await.unwrap();
     let hooks = ("NODE_OPTIONS", "--import=./register.mjs");
+    let snapshot = (
+        "NODE_OPTIONS",
+        "--snapshot-blob /usr/lib/checker/node/babel.blob",
+    );
     // (label, command, extra environment)
     type Step = (
         &'static str,
         &'static str,
         Option<(&'static str, &'static str)>,
     );
-    let mut steps: Vec<Step> = vec![
+    let steps: Vec<Step> = vec![
         (
-            "today: module hooks, ES6 check (8-main.js)",
+            "before: module hooks, ES6 check (8-main.js)",
             "node 8-main.js",
             Some(hooks),
         ),
-        ("module hooks, `node -e 0`", "node -e 0", Some(hooks)),
-        ("no hooks, `node -e 0`", "node -e 0", None),
         (
-            "in-thread resolution flag, `node -e 0`",
-            "node --experimental-specifier-resolution=node -e 0",
-            None,
+            "now: Babel snapshot, ES6 check (8-main.js)",
+            "node 8-main.js",
+            Some(snapshot),
         ),
+        ("module hooks, `node -e 0`", "node -e 0", Some(hooks)),
+        ("neither, `node -e 0`", "node -e 0", None),
     ];
-    if snapshot {
-        steps.push((
-            "startup snapshot, no hooks",
-            "node --snapshot-blob /tmp/bench.blob /tmp/snapshot-entry.js",
-            None,
-        ));
-        steps.push((
-            "startup snapshot + in-thread resolution flag",
-            "node --experimental-specifier-resolution=node --snapshot-blob /tmp/bench.blob \
-             /tmp/snapshot-entry.js",
-            None,
-        ));
-    }
     println!("\n-- Node start-up, step by step (load {})", load());
-    if !snapshot {
-        println!(
-            "(no startup snapshot: {})",
-            String::from_utf8_lossy(&built.stderr).trim()
-        );
-    }
     let mut samples = vec![Vec::new(); steps.len()];
     for _ in 0..runs * 2 {
         for (i, (_, script, env)) in steps.iter().enumerate() {
@@ -467,10 +454,10 @@ async fn node_steps(sandbox: &sandbox::Sandbox, runs: usize) {
             samples[i].push(started.elapsed());
         }
     }
-    let today = median(samples[0].clone());
+    let before = median(samples[0].clone());
     for ((label, _, _), samples) in steps.iter().zip(&samples) {
         let m = line(label, samples);
-        println!("{:<56} {:.2} of today", "", ms(m) / ms(today));
+        println!("{:<56} {:.2} of before", "", ms(m) / ms(before));
     }
 }
 

@@ -32,6 +32,15 @@ pub enum GradeError {
         /// The image reference.
         image: String,
     },
+    /// A runtime image shipped with Checker was built from an older recipe: its checks could
+    /// fail for want of what the current specs rely on, which is never the learner's fault.
+    #[error(
+        "runtime image `{image}` was built from an older recipe; run `checker images build` to rebuild it"
+    )]
+    ImageStale {
+        /// The image reference.
+        image: String,
+    },
     /// A sandbox failed or was lost (Docker refused a call, a container vanished, files could
     /// not be copied in).
     #[error("{0}")]
@@ -56,6 +65,8 @@ pub struct Grader {
     engine: Engine,
     /// Sandbox configurations kept warm, so that two projects of one shape share a pool.
     warm: Arc<Mutex<Vec<SandboxConfig>>>,
+    /// Shipped runtime images found built from the current recipe (looked at once each).
+    current: Arc<Mutex<Vec<String>>>,
 }
 
 impl Grader {
@@ -64,6 +75,7 @@ impl Grader {
         Ok(Grader {
             engine: Engine::connect().await?,
             warm: Arc::default(),
+            current: Arc::default(),
         })
     }
 
@@ -132,7 +144,37 @@ impl Grader {
         lanes: usize,
         on_event: &mut (dyn FnMut(Event<'_>) + Send),
     ) -> Result<Report, GradeError> {
+        self.require_current_image(&project.image).await?;
         Ok(crate::engine::grade_with(&self.engine, project, submission, lanes, on_event).await?)
+    }
+
+    /// Refuses a shipped runtime's image built from an older recipe (a missing image is the
+    /// sandbox's to report). Other images are the project author's and taken as they are.
+    async fn require_current_image(&self, image: &str) -> Result<(), GradeError> {
+        let known = |current: &Mutex<Vec<String>>| {
+            current
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .iter()
+                .any(|i| i == image)
+        };
+        let Some(runtime) = crate::runtime::RUNTIMES.iter().find(|r| r.image == image) else {
+            return Ok(());
+        };
+        if known(&self.current) {
+            return Ok(());
+        }
+        match crate::images::state(self, &runtime.into()).await? {
+            crate::images::ImageState::Stale { .. } => Err(GradeError::ImageStale {
+                image: image.to_owned(),
+            }),
+            crate::images::ImageState::Current { .. } => {
+                let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
+                current.push(image.to_owned());
+                Ok(())
+            }
+            crate::images::ImageState::Missing => Ok(()),
+        }
     }
 
     /// Size in bytes of a local image, `None` when it is missing.

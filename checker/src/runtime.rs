@@ -1,5 +1,7 @@
 //! Runtime images shipped with Checker, and how to build them without a registry.
 
+use crate::services::ImageFile;
+
 /// A runtime a project can name with `runtime:`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Runtime {
@@ -11,6 +13,11 @@ pub struct Runtime {
     pub packages: &'static [&'static str],
     /// Python wheels from PyPI unpacked into the image's site-packages, pinned by hash.
     pub wheels: &'static [Wheel],
+    /// Files the image holds beyond its packages (also `COPY`ed by its Dockerfile).
+    pub files: &'static [ImageFile],
+    /// Shell script run inside the image's root file system once packages and files are in,
+    /// or empty.
+    pub setup: &'static str,
     /// What learners get, for `--help` and the README.
     pub description: &'static str,
 }
@@ -34,6 +41,9 @@ impl Wheel {
         self.url.rsplit('/').next().unwrap_or(self.url)
     }
 }
+
+/// The node image's start-up snapshot with Babel loaded (see `docker/runtimes/node/`).
+pub const BABEL_SNAPSHOT: &str = "/usr/lib/checker/node/babel.blob";
 
 /// The Debian release every runtime image is built from.
 pub const DEBIAN_SUITE: &str = "bookworm";
@@ -60,6 +70,14 @@ pub const RUNTIMES: &[Runtime] = &[
             "node-supertest",
         ],
         wheels: &[],
+        // Node's start-up snapshot with Babel loaded, for projects that load learners' files
+        // as the school's `babel-node` did (`NODE_OPTIONS=--snapshot-blob {BABEL_SNAPSHOT}`).
+        files: &[ImageFile {
+            path: "/usr/lib/checker/node/babel-snapshot.js",
+            contents: include_str!("../../docker/runtimes/node/babel-snapshot.js"),
+            mode: 0o644,
+        }],
+        setup: include_str!("../../docker/runtimes/node/setup"),
         description: "Node.js 18 (Debian 12's nodejs package) with ESLint 6.4, TypeScript 4.8, \
                       Babel 7, mocha, chai, sinon, Express and request",
     },
@@ -106,6 +124,8 @@ pub const RUNTIMES: &[Runtime] = &[
                 sha256: "c20a85a69af41d2d7d5cf52106f0b9473775819d189487c6ff3d3f3946931ca2",
             },
         ],
+        files: &[],
+        setup: "",
         description: "Python 3.11 (Debian 12's python3) with parameterized, requests, mypy 1.0, \
                       pycodestyle 2.5.0, pep8 1.7.1, Flask 2.2 with Flask-Babel 2, redis-py, \
                       bcrypt, SQLAlchemy 1.4, mysql-connector and the mysql client",
@@ -149,6 +169,18 @@ mod tests {
                     "{} lacks {package}",
                     path.display()
                 );
+            }
+            for file in runtime.files {
+                assert!(
+                    text.lines()
+                        .any(|l| l.starts_with("COPY ") && l.ends_with(file.path)),
+                    "{} does not copy {}",
+                    path.display(),
+                    file.path
+                );
+            }
+            if !runtime.setup.is_empty() {
+                assert!(text.contains("COPY setup /tmp/setup"), "{}", path.display());
             }
             for wheel in runtime.wheels {
                 let pin = format!(

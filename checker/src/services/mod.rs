@@ -57,7 +57,8 @@ pub struct Service {
 pub struct ImageFile {
     /// Absolute path in the image.
     pub path: &'static str,
-    /// Contents (the file of the same name under `docker/services/<service>/`).
+    /// Contents (the file of the same name under `docker/services/<service>/` or
+    /// `docker/runtimes/<runtime>/`).
     pub contents: &'static str,
     /// Permission bits, e.g. `0o755` for a script.
     pub mode: u32,

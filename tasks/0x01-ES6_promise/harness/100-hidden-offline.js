@@ -1,6 +1,8 @@
-import { swapUtils } from './watch.mjs';
+import { importDefault, run, swapUtils } from './watch';
 
-const which = process.argv[2];
-swapUtils(`./utils-${which}-down.js`);
-const { default: asyncUploadUser } = await import('./100-await.js');
-console.log(JSON.stringify(await asyncUploadUser()));
+run(async () => {
+  const which = process.argv[2];
+  swapUtils(`./utils-${which}-down.js`);
+  const asyncUploadUser = importDefault('./100-await.js');
+  console.log(JSON.stringify(await asyncUploadUser()));
+});

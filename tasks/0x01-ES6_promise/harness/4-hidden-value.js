@@ -1,5 +1,7 @@
-import './watch.mjs';
+import { run } from './watch';
 import signUpUser from './4-user-promise.js';
 
-console.log(JSON.stringify(await signUpUser('Ada', 'Lovelace')));
-console.log(JSON.stringify(await signUpUser('', 'x')));
+run(async () => {
+  console.log(JSON.stringify(await signUpUser('Ada', 'Lovelace')));
+  console.log(JSON.stringify(await signUpUser('', 'x')));
+});

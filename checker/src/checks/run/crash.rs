@@ -80,7 +80,8 @@ fn node(stderr: &str, learner_files: &[&str]) -> CrashSummary {
     let message = lines
         .iter()
         .rposition(|line| NODE_EXCEPTION.is_match(line))
-        .map(|i| clean_message(lines[i], learner_files));
+        .map(|i| clean_message(lines[i], learner_files))
+        .map(|message| explain_interop(&message));
     // Innermost learner frame first; else the throwing line Node printed first (a syntax error
     // in a learner's file has no learner frame).
     let from_frames = lines.iter().find_map(|line| {
@@ -96,6 +97,28 @@ fn node(stderr: &str, learner_files: &[&str]) -> CrashSummary {
         })
     });
     CrashSummary { message, location }
+}
+
+/// Babel's call of a default import (`(0 , _set.default)(...)`, `new _car.default()`), which
+/// fails when the imported file has no default export: said in words, as the school's Babel
+/// message did not.
+static BABEL_DEFAULT_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\(0 , )?_[\w$]+\.default\)? is not a (function|constructor)$")
+        .expect("valid regex")
+});
+
+fn explain_interop(message: &str) -> String {
+    match BABEL_DEFAULT_IMPORT.captures(message) {
+        Some(captures) => {
+            let what = if &captures[1] == "function" {
+                "a function"
+            } else {
+                "a class"
+            };
+            format!("{message} (the imported file's default export is missing or not {what})")
+        }
+        None => message.to_owned(),
+    }
 }
 
 fn python(stderr: &str, learner_files: &[&str]) -> CrashSummary {
@@ -240,6 +263,34 @@ Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/work/x' imported from /work/3
             Some(
                 "Error [ERR_MODULE_NOT_FOUND]: Cannot find module '<grader file>' imported from <grader file>"
             )
+        );
+    }
+
+    #[test]
+    fn babel_default_import_failures_are_said_in_words() {
+        let stderr = "/work/6-main.js:3
+TypeError: (0 , _set.default) is not a function
+    at Object.<anonymous> (/work/6-main.js:3:32)";
+        let summary = CrashSummary::read(stderr, &["6-set.js"]).unwrap();
+        assert_eq!(
+            summary.message.as_deref(),
+            Some(
+                "TypeError: (0 , _set.default) is not a function (the imported file's default \
+                 export is missing or not a function)"
+            )
+        );
+        let stderr = "TypeError: _car.default is not a constructor\n    at /work/x.js:2:1";
+        let summary = CrashSummary::read(stderr, &[]).unwrap();
+        assert!(
+            summary
+                .message
+                .unwrap()
+                .ends_with("missing or not a class)")
+        );
+        let plain = CrashSummary::read("TypeError: list.map is not a function", &[]).unwrap();
+        assert_eq!(
+            plain.message.as_deref(),
+            Some("TypeError: list.map is not a function")
         );
     }
 

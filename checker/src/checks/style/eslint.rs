@@ -48,8 +48,8 @@ pub(super) fn check_rule(rule: &str, severity: &str) -> Result<(), String> {
 }
 
 /// The `/bin/sh` command that lints `files`, and the program it reads on standard input: the
-/// rule set with `rules` applied, then `eslint.js`. The project's `NODE_OPTIONS` (module hooks
-/// for the learner's code) have nothing to do with linting.
+/// rule set with `rules` applied, then `eslint.js`. The project's `NODE_OPTIONS` (how the learner's
+/// code is loaded) have nothing to do with linting.
 pub(super) fn invocation(
     files: &[String],
     rules: &BTreeMap<String, String>,
