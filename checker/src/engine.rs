@@ -7,7 +7,7 @@ use std::time::Instant;
 use bytesize::ByteSize;
 use sandbox::{Engine, Sandbox, SandboxConfig, SandboxError, SandboxFile};
 
-use crate::checks::Context;
+use crate::checks::{Context, Shared};
 use crate::report::{CheckReport, Report, TaskReport, Verdict};
 use crate::spec::{Check, GraderFile, Project, Task};
 use crate::submission::Submission;
@@ -61,14 +61,13 @@ pub(crate) async fn grade_with(
         }
     }
     let plan = spread(project, sandboxes.len());
+    let shared = Shared::default();
     let events: EventSink<'_> = std::sync::Mutex::new(on_event);
-    let results = futures_util::future::join_all(
-        sandboxes
-            .iter()
-            .zip(&plan)
-            .map(|(sandbox, tasks)| grade_lane(sandbox, project, submission, tasks, &events)),
-    )
-    .await;
+    let results =
+        futures_util::future::join_all(sandboxes.iter().zip(&plan).map(|(sandbox, tasks)| {
+            grade_lane(sandbox, project, submission, tasks, &shared, &events)
+        }))
+        .await;
     remove_all(sandboxes).await;
     let mut tasks: Vec<Option<TaskReport>> = vec![None; project.tasks.len()];
     for lane in results {
@@ -126,6 +125,7 @@ async fn grade_lane(
     project: &Project,
     submission: &Submission,
     tasks: &[usize],
+    shared: &Shared,
     events: &EventSink<'_>,
 ) -> Result<Vec<(usize, TaskReport)>, SandboxError> {
     let emit = |event: Event<'_>| {
@@ -178,7 +178,7 @@ async fn grade_lane(
             } else if !problems.is_empty() {
                 explained(Verdict::MissingFile, problems.join("; "))
             } else {
-                run_check(sandbox, project, submission, check).await
+                run_check(sandbox, project, submission, check, shared).await
             };
             if check.gate && report.verdict != Verdict::Passed {
                 gate_failed = Some(&check.name);
@@ -198,12 +198,14 @@ async fn run_check(
     project: &Project,
     submission: &Submission,
     check: &Check,
+    shared: &Shared,
 ) -> CheckReport {
     let context = Context {
         sandbox,
         project,
         submission,
         check,
+        shared,
     };
     let mut report = if check.own_files.is_empty() {
         check.kind.execute(&context).await

@@ -55,6 +55,16 @@ pub struct Context<'a> {
     pub submission: &'a Submission,
     /// The check being run.
     pub check: &'a Check,
+    /// What the checks of this grading share across its lanes.
+    pub shared: &'a Shared,
+}
+
+/// Work done once per grading for the checks of every lane that need it.
+#[derive(Default)]
+pub struct Shared {
+    /// One ESLint run per rule set, over the files of every check that lints with it: loading
+    /// ESLint costs about ten starts of Node, linting a file little.
+    pub(crate) lints: style::LintRuns,
 }
 
 impl Context<'_> {

@@ -354,10 +354,10 @@ impl Kind for StyleCheck {
             let file = sandbox::SandboxFile::new(MYPY_CACHE, cache.to_vec());
             placed = context.sandbox.place_for_check(&[file]).await.is_ok();
         }
-        let (script, stdin) = match self.tool {
-            Tool::Eslint => eslint::invocation(&self.paths, &self.rules),
-            tool => tool.command(&self.paths, self.min_words, placed),
-        };
+        if self.tool == Tool::Eslint {
+            return self.lint_together(context).await;
+        }
+        let (script, stdin) = self.tool.command(&self.paths, self.min_words, placed);
         let request = sandbox::RunRequest {
             script,
             stdin,
@@ -385,7 +385,88 @@ impl Kind for StyleCheck {
     }
 }
 
+/// ESLint runs shared by the checks of one grading, one per rule set (see
+/// [`super::Shared`]): the files each run lints, and how it ended.
+#[derive(Default)]
+pub(crate) struct LintRuns(Mutex<HashMap<String, Arc<tokio::sync::OnceCell<LintRun>>>>);
+
+type LintRun = Result<(Vec<String>, sandbox::RunOutcome), String>;
+
 impl StyleCheck {
+    /// ESLint, run once per grading and rule set over the files of every check that lints with
+    /// the same rules (the first such check runs it, in its lane; the others wait for it), each
+    /// check judged on the findings about its own files.
+    async fn lint_together(&self, context: &Context<'_>) -> CheckReport {
+        let started = std::time::Instant::now();
+        let key = serde_json::to_string(&self.rules).expect("strings serialize");
+        let cell = {
+            let mut runs = context
+                .shared
+                .lints
+                .0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            runs.entry(key).or_default().clone()
+        };
+        let run = cell
+            .get_or_init(|| async {
+                let mut files: Vec<String> = self.paths.clone();
+                let mut together = 1u64;
+                for check in context.project.tasks.iter().flat_map(|t| &t.checks) {
+                    let super::CheckKind::Style(other) = &check.kind else {
+                        continue;
+                    };
+                    if other.tool != Tool::Eslint || other.rules != self.rules {
+                        continue;
+                    }
+                    together += 1;
+                    for path in &other.paths {
+                        if context.submission.file(path).is_ok() && !files.contains(path) {
+                            files.push(path.clone());
+                        }
+                    }
+                }
+                let (script, stdin) = eslint::invocation(&files, &self.rules);
+                let cap = (self.output.as_u64() * together).min(ByteSize::mib(4).as_u64());
+                let request = sandbox::RunRequest {
+                    script,
+                    stdin,
+                    env: context.project.env.clone(),
+                    time_limit: self.time,
+                    output_limit: ByteSize::b(cap.max(self.output.as_u64())),
+                };
+                match context.sandbox.run(&request).await {
+                    Ok(outcome) => Ok((files, outcome)),
+                    Err(error) => Err(error.to_string()),
+                }
+            })
+            .await;
+        let mut report = match run {
+            Ok((files, outcome)) => {
+                let mut mine = outcome.clone();
+                let stdout = String::from_utf8_lossy(&outcome.stdout);
+                // ESLint exits 1 for a finding in any file: none about this check's files is a pass.
+                if mine.termination == sandbox::Termination::Exited
+                    && mine.exit_code == Some(1)
+                    && parse_findings(Tool::Eslint, &stdout, &self.paths).is_empty()
+                    && !parse_findings(Tool::Eslint, &stdout, files).is_empty()
+                {
+                    mine.exit_code = Some(0);
+                }
+                self.judge(context, &mine)
+            }
+            Err(error) => context.explained(
+                Verdict::InternalError,
+                format!("the platform failed to run ESLint: {error}"),
+            ),
+        };
+        report.duration_ms = started.elapsed().as_millis() as u64;
+        if report.verdict != Verdict::Passed {
+            report.points = 0;
+        }
+        report
+    }
+
     fn judge(&self, context: &Context<'_>, outcome: &sandbox::RunOutcome) -> CheckReport {
         let check = context.check;
         let stdout = String::from_utf8_lossy(&outcome.stdout);
