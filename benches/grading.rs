@@ -410,7 +410,7 @@ async fn node_steps(sandbox: &sandbox::Sandbox, runs: usize) {
         .iter()
         .map(|name| {
             let contents = std::fs::read(baseline.join(name)).unwrap();
-            SandboxFile::new(*name, contents)
+            SandboxFile::new(name, contents)
         })
         .collect();
     sandbox.upload_protected(&files).await.unwrap();
