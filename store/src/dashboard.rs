@@ -2,6 +2,8 @@
 //! reports behind "the checks a class fails most". Reached from any [`Store`](crate::Store)
 //! through [`Store::dashboard`](crate::Store::dashboard).
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Row, Type};
 
@@ -41,13 +43,79 @@ pub struct SubmissionSummary {
     pub bonus: Option<f64>,
 }
 
-/// A learner's best scores, for the class grid.
+/// Which learners the class grid shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GridFilter {
+    /// Only this cohort's learners.
+    pub cohort: Option<String>,
+    /// Only this project's column: its scores, its mean, its struggling learners.
+    pub project: Option<String>,
+    /// Only the learners whose best score on a project they submitted (of the shown ones) is
+    /// still under [`STRUGGLING_BELOW`]: they tried and are stuck. Learners who submitted
+    /// nothing have not started, which sorting by mean shows.
+    pub struggling: bool,
+}
+
+/// A best score under this, in percent, on a submitted project makes a learner "struggling".
+pub const STRUGGLING_BELOW: f64 = 50.0;
+
+/// What the class grid's rows are sorted by. Ties always go by name, A to Z.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GridOrder {
+    /// The learner's name (bytes, as Rust compares them).
+    Name,
+    /// The mean of the best scores over the shown projects (a project not graded counts 0).
+    Mean,
+    /// The best score on one project (never graded sorts below 0).
+    Project(String),
+}
+
+/// One page of the class grid.
 #[derive(Debug, Clone)]
+pub struct GridQuery {
+    /// Which learners.
+    pub filter: GridFilter,
+    /// In which order.
+    pub order: GridOrder,
+    /// High to low (Z to A).
+    pub descending: bool,
+    /// How many rows of the order to skip.
+    pub offset: i64,
+    /// How many rows at most.
+    pub limit: i64,
+}
+
+/// The learners of one page of the class grid, and how many the filter keeps in all.
+#[derive(Debug, Clone, Default)]
+pub struct GridPage {
+    /// Learners the filter keeps, over every page.
+    pub total: i64,
+    /// This page's learners, in order.
+    pub rows: Vec<GridRow>,
+}
+
+/// A learner's best scores, for the class grid.
+#[derive(Debug, Clone, PartialEq)]
 pub struct GridRow {
     /// The learner's user id.
     pub user_id: i64,
-    /// `(project id, best score)` for every project they have a score on.
+    /// Their name.
+    pub name: String,
+    /// Their cohort, if any.
+    pub cohort: Option<String>,
+    /// `(project id, best score)` for every project (of the filter) they have a score on.
     pub best: Vec<(String, f64)>,
+}
+
+/// A project's mean best score over the learners a filter keeps (those with a score on it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectMean {
+    /// The project.
+    pub project_id: String,
+    /// Mean of their best scores.
+    pub mean: f64,
+    /// How many learners have a score on it.
+    pub learners: i64,
 }
 
 /// The dashboard's storage interface, implemented by both stores.
@@ -79,11 +147,18 @@ pub trait DashboardStore: Send + Sync {
         limit: i64,
     ) -> Result<Vec<SubmissionSummary>, StoreError>;
 
-    /// Every learner, by name.
-    async fn learners(&self) -> Result<Vec<User>, StoreError>;
+    /// Puts a user in a cohort, or in none; false when there is no such user.
+    async fn set_cohort(&self, name: &str, cohort: Option<&str>) -> Result<bool, StoreError>;
 
-    /// Every learner's best scores (one row per learner with any).
-    async fn grid_scores(&self) -> Result<Vec<GridRow>, StoreError>;
+    /// The cohorts learners are in, by name, with how many learners each has.
+    async fn cohorts(&self) -> Result<Vec<(String, i64)>, StoreError>;
+
+    /// One page of the class grid: the learners a filter keeps, in order, with their best
+    /// scores.
+    async fn grid_page(&self, query: &GridQuery) -> Result<GridPage, StoreError>;
+
+    /// Each project's mean best score over the learners a filter keeps.
+    async fn grid_means(&self, filter: &GridFilter) -> Result<Vec<ProjectMean>, StoreError>;
 
     /// The report JSON of every learner's latest graded submission of a project.
     async fn latest_reports(&self, project_id: &str) -> Result<Vec<String>, StoreError>;
@@ -221,21 +296,111 @@ where
             .collect()
     }
 
-    async fn learners(&self) -> Result<Vec<User>, StoreError> {
-        sqlx::query("SELECT id, name, role FROM users WHERE role = 'learner' ORDER BY name")
+    async fn set_cohort(&self, name: &str, cohort: Option<&str>) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE users SET cohort = $1 WHERE name = $2")
+            .bind(cohort)
+            .bind(name)
+            .execute(&self.writer)
+            .await?;
+        Ok(D::rows_affected(&done) == 1)
+    }
+
+    async fn cohorts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let sql = format!(
+            "SELECT cohort, COUNT(*) AS n FROM users
+            WHERE role = 'learner' AND cohort IS NOT NULL
+            GROUP BY cohort ORDER BY cohort {}",
+            D::BYTE_ORDER
+        );
+        sqlx::query(&sql)
             .fetch_all(&self.reader)
             .await?
             .iter()
-            .map(user_of)
+            .map(|row| Ok((row.try_get("cohort")?, row.try_get("n")?)))
             .collect()
     }
 
-    async fn grid_scores(&self) -> Result<Vec<GridRow>, StoreError> {
-        sqlx::query(GRID_SCORES)
+    async fn grid_page(&self, query: &GridQuery) -> Result<GridPage, StoreError> {
+        let (sql, binds) = grid_page_sql::<D>(query);
+        let rows = with_binds(sqlx::query(&sql), &binds)
+            .fetch_all(&self.reader)
+            .await?;
+        let mut page = GridPage::default();
+        for row in &rows {
+            page.total = row.try_get("total")?;
+            page.rows.push(GridRow {
+                user_id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                cohort: row.try_get("cohort")?,
+                best: Vec::new(),
+            });
+        }
+        if page.rows.is_empty() {
+            // Past the last page the window counts nothing: count on its own.
+            if query.offset > 0 {
+                let (sql, binds) = grid_count_sql(&query.filter);
+                let row = with_binds(sqlx::query(&sql), &binds)
+                    .fetch_one(&self.reader)
+                    .await?;
+                page.total = row.try_get("n")?;
+            }
+            return Ok(page);
+        }
+        // The page's cells, one row per learner (see `GRID_BEST`).
+        let mut sql = Sql::default();
+        let ids: Vec<String> = page
+            .rows
+            .iter()
+            .map(|row| sql.bind(Bind::Int(row.user_id)))
+            .collect();
+        let project = match &query.filter.project {
+            Some(project) => format!(" AND project_id = {}", sql.bind(Bind::text(project))),
+            None => String::new(),
+        };
+        let cells = format!(
+            "SELECT user_id, {GRID_BEST} AS best FROM scores
+            WHERE user_id IN ({}){project} GROUP BY user_id",
+            ids.join(", ")
+        );
+        let mut best: HashMap<i64, Vec<(String, f64)>> = HashMap::new();
+        for row in with_binds(sqlx::query(&cells), &sql.binds)
+            .fetch_all(&self.reader)
+            .await?
+        {
+            best.insert(row.try_get("user_id")?, grid_best(row.try_get("best")?)?);
+        }
+        for row in &mut page.rows {
+            row.best = best.remove(&row.user_id).unwrap_or_default();
+        }
+        Ok(page)
+    }
+
+    async fn grid_means(&self, filter: &GridFilter) -> Result<Vec<ProjectMean>, StoreError> {
+        let mut sql = Sql::default();
+        let mut text = format!(
+            "SELECT sc.project_id, AVG(sc.best_score) AS mean, COUNT(*) AS n
+            FROM scores sc JOIN users u ON u.id = sc.user_id
+            WHERE {}",
+            learners_where(&mut sql, filter)
+        );
+        if let Some(project) = &filter.project {
+            text.push_str(&format!(
+                " AND sc.project_id = {}",
+                sql.bind(Bind::text(project))
+            ));
+        }
+        text.push_str(" GROUP BY sc.project_id");
+        with_binds(sqlx::query(&text), &sql.binds)
             .fetch_all(&self.reader)
             .await?
             .iter()
-            .map(|row| grid_row(row.try_get("user_id")?, row.try_get("best")?))
+            .map(|row| {
+                Ok(ProjectMean {
+                    project_id: row.try_get("project_id")?,
+                    mean: row.try_get("mean")?,
+                    learners: row.try_get("n")?,
+                })
+            })
             .collect()
     }
 
@@ -254,18 +419,134 @@ where
     }
 }
 
-/// One row per learner rather than per score: 20 times fewer rows to decode for a class of 20
-/// projects. Scores travel as integer hundredths (they are rounded to two decimals), which
-/// SQLite turns into text twice as fast as a REAL. Project ids never hold `,` or `=` (the spec
-/// validator allows `[A-Za-z0-9._-]`).
-const GRID_SCORES: &str = "SELECT user_id,
-        string_agg(project_id || '=' || CAST(ROUND(best_score * 100) AS BIGINT), ',') AS best
-    FROM scores GROUP BY user_id";
+/// A value bound to a statement built at run time.
+#[derive(Debug, Clone)]
+enum Bind {
+    Int(i64),
+    Text(String),
+}
 
-/// Parses a row of [`GRID_SCORES`].
-fn grid_row(user_id: i64, best: Option<String>) -> Result<GridRow, StoreError> {
-    let best = best
-        .unwrap_or_default()
+impl Bind {
+    fn text(text: &str) -> Bind {
+        Bind::Text(text.to_owned())
+    }
+}
+
+/// The parameters of a statement built at run time, numbered as they are added.
+#[derive(Debug, Default)]
+struct Sql {
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    /// Adds a parameter; its placeholder (`$3`).
+    fn bind(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        format!("${}", self.binds.len())
+    }
+}
+
+fn with_binds<'q, D: Dialect>(
+    mut query: sqlx::query::Query<'q, D, D::Arguments<'q>>,
+    binds: &'q [Bind],
+) -> sqlx::query::Query<'q, D, D::Arguments<'q>>
+where
+    i64: Encode<'q, D> + Type<D>,
+    &'q str: Encode<'q, D> + Type<D>,
+{
+    for bind in binds {
+        query = match bind {
+            Bind::Int(value) => query.bind(*value),
+            Bind::Text(value) => query.bind(value.as_str()),
+        };
+    }
+    query
+}
+
+/// The condition on `users u` that keeps a filter's learners.
+fn learners_where(sql: &mut Sql, filter: &GridFilter) -> String {
+    let mut text = String::from("u.role = 'learner'");
+    if let Some(cohort) = &filter.cohort {
+        text.push_str(&format!(" AND u.cohort = {}", sql.bind(Bind::text(cohort))));
+    }
+    if filter.struggling {
+        let project = match &filter.project {
+            Some(project) => format!(" AND s.project_id = {}", sql.bind(Bind::text(project))),
+            None => String::new(),
+        };
+        text.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM scores s WHERE s.user_id = u.id \
+             AND s.best_score < {STRUGGLING_BELOW}{project})"
+        ));
+    }
+    text
+}
+
+/// One page of learners in order, each row with the filter's total (a window over the rows
+/// before `LIMIT`, so one statement answers both).
+fn grid_page_sql<D: Dialect>(query: &GridQuery) -> (String, Vec<Bind>) {
+    let mut sql = Sql::default();
+    let mut join = String::new();
+    let key = match (&query.order, &query.filter.project) {
+        (GridOrder::Name, _) => None,
+        // One project shown: its score is the mean.
+        (GridOrder::Mean, Some(project)) => {
+            join = format!(
+                " LEFT JOIN scores k ON k.user_id = u.id AND k.project_id = {}",
+                sql.bind(Bind::text(project))
+            );
+            Some("COALESCE(k.best_score, 0)")
+        }
+        // Every project a learner has a score on is a column, so their sum orders as the mean.
+        (GridOrder::Mean, None) => {
+            Some("COALESCE((SELECT SUM(m.best_score) FROM scores m WHERE m.user_id = u.id), 0)")
+        }
+        (GridOrder::Project(project), _) => {
+            join = format!(
+                " LEFT JOIN scores k ON k.user_id = u.id AND k.project_id = {}",
+                sql.bind(Bind::text(project))
+            );
+            Some("COALESCE(k.best_score, -1)")
+        }
+    };
+    let filter = learners_where(&mut sql, &query.filter);
+    let dir = if query.descending { "DESC" } else { "ASC" };
+    let order = match key {
+        Some(key) => format!("{key} {dir}, u.name {} ASC", D::BYTE_ORDER),
+        None => format!("u.name {} {dir}", D::BYTE_ORDER),
+    };
+    let limit = sql.bind(Bind::Int(query.limit));
+    let offset = sql.bind(Bind::Int(query.offset));
+    let text = format!(
+        "SELECT u.id, u.name, u.cohort, COUNT(*) OVER () AS total
+        FROM users u{join}
+        WHERE {filter}
+        ORDER BY {order}
+        LIMIT {limit} OFFSET {offset}"
+    );
+    (text, sql.binds)
+}
+
+/// How many learners a filter keeps.
+fn grid_count_sql(filter: &GridFilter) -> (String, Vec<Bind>) {
+    let mut sql = Sql::default();
+    let text = format!(
+        "SELECT COUNT(*) AS n FROM users u WHERE {}",
+        learners_where(&mut sql, filter)
+    );
+    (text, sql.binds)
+}
+
+/// A learner's cells in one text rather than one row per score: 20 times fewer rows to decode
+/// for a class of 20 projects. Scores travel as integer hundredths (they are rounded to two
+/// decimals), which SQLite turns into text twice as fast as a REAL. Project ids never hold `,`
+/// or `=` (the spec validator allows `[A-Za-z0-9._-]`).
+const GRID_BEST: &str =
+    "string_agg(project_id || '=' || CAST(ROUND(best_score * 100) AS BIGINT), ',')";
+
+/// Parses a learner's [`GRID_BEST`].
+fn grid_best(best: Option<String>) -> Result<Vec<(String, f64)>, StoreError> {
+    best.unwrap_or_default()
         .split(',')
         .filter(|cell| !cell.is_empty())
         .map(|cell| {
@@ -277,8 +558,7 @@ fn grid_row(user_id: i64, best: Option<String>) -> Result<GridRow, StoreError> {
                 .map_err(|_| StoreError::Corrupt(format!("grid score `{cell}`")))?;
             Ok((project.to_owned(), hundredths as f64 / 100.0))
         })
-        .collect::<Result<_, StoreError>>()?;
-    Ok(GridRow { user_id, best })
+        .collect()
 }
 
 #[cfg(test)]
@@ -287,17 +567,16 @@ mod tests {
 
     #[test]
     fn grid_rows_parse_hundredths() {
-        let row = grid_row(7, Some("p00=3333,es6.data-x=10000,p02=0".into())).unwrap();
-        assert_eq!(row.user_id, 7);
+        let best = grid_best(Some("p00=3333,es6.data-x=10000,p02=0".into())).unwrap();
         assert_eq!(
-            row.best,
+            best,
             [
                 ("p00".to_owned(), 33.33),
                 ("es6.data-x".to_owned(), 100.0),
                 ("p02".to_owned(), 0.0)
             ]
         );
-        assert!(grid_row(1, None).unwrap().best.is_empty());
-        assert!(grid_row(1, Some("p00".into())).is_err());
+        assert!(grid_best(None).unwrap().is_empty());
+        assert!(grid_best(Some("p00".into())).is_err());
     }
 }
