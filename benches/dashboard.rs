@@ -270,7 +270,8 @@ fn check_page(path: &str, body: &str, learners: usize) {
         }
         "/class" => {
             assert!(body.contains(&format!("{learners} learners × ")), "{body}");
-            assert_eq!(body.matches("<tr>").count(), 1 + learners);
+            // The first page of 50.
+            assert_eq!(body.matches("<tr>").count(), 1 + learners.min(50));
         }
         // (l + 7) % 5 >= 3 scores 100: learner0001 is the first in name order.
         "/class?sort=p07&dir=desc" => {

@@ -118,6 +118,30 @@ pub struct ProjectMean {
     pub learners: i64,
 }
 
+/// The checks a class fails, on the latest graded submission of each learner.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FailingChecks {
+    /// Learners with a graded submission of the project.
+    pub graded: i64,
+    /// Every check one of them fails, the most failed first.
+    pub checks: Vec<FailingCheck>,
+}
+
+/// A check some learners fail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailingCheck {
+    /// Its task's id.
+    pub task_id: String,
+    /// Its task's title.
+    pub task_title: String,
+    /// The check's name.
+    pub check_name: String,
+    /// How many learners fail it.
+    pub learners: i64,
+    /// How many fail it with each verdict (`wrong_output`...), the most common first.
+    pub verdicts: Vec<(String, i64)>,
+}
+
 /// The dashboard's storage interface, implemented by both stores.
 #[async_trait]
 pub trait DashboardStore: Send + Sync {
@@ -160,8 +184,13 @@ pub trait DashboardStore: Send + Sync {
     /// Each project's mean best score over the learners a filter keeps.
     async fn grid_means(&self, filter: &GridFilter) -> Result<Vec<ProjectMean>, StoreError>;
 
-    /// The report JSON of every learner's latest graded submission of a project.
-    async fn latest_reports(&self, project_id: &str) -> Result<Vec<String>, StoreError>;
+    /// The checks that the latest graded submissions of a project fail (of a cohort's
+    /// learners, or everyone's), the most failed first.
+    async fn failing_checks(
+        &self,
+        project_id: &str,
+        cohort: Option<&str>,
+    ) -> Result<FailingChecks, StoreError>;
 }
 
 #[async_trait]
@@ -404,18 +433,73 @@ where
             .collect()
     }
 
-    async fn latest_reports(&self, project_id: &str) -> Result<Vec<String>, StoreError> {
-        sqlx::query(
-            "SELECT r.report
-            FROM scores sc JOIN results r ON r.submission_id = sc.latest_submission
-            WHERE sc.project_id = $1",
-        )
-        .bind(project_id)
-        .fetch_all(&self.reader)
-        .await?
-        .iter()
-        .map(|row| Ok(row.try_get("report")?))
-        .collect()
+    async fn failing_checks(
+        &self,
+        project_id: &str,
+        cohort: Option<&str>,
+    ) -> Result<FailingChecks, StoreError> {
+        let mut sql = Sql::default();
+        let project = sql.bind(Bind::text(project_id));
+        let of_cohort = match cohort {
+            Some(cohort) => format!(
+                " JOIN users u ON u.id = sc.user_id AND u.cohort = {}",
+                sql.bind(Bind::text(cohort))
+            ),
+            None => String::new(),
+        };
+        let count = format!(
+            "SELECT COUNT(*) AS n FROM scores sc{of_cohort} WHERE sc.project_id = {project}"
+        );
+        let graded: i64 = with_binds(sqlx::query(&count), &sql.binds)
+            .fetch_one(&self.reader)
+            .await?
+            .try_get("n")?;
+        let failing = format!(
+            "SELECT f.task_id, MIN(f.task_title) AS task_title, f.check_name, f.verdict,
+                COUNT(*) AS n
+            FROM scores sc{of_cohort}
+            JOIN failed_checks f ON f.submission_id = sc.latest_submission
+            WHERE sc.project_id = {project}
+            GROUP BY f.task_id, f.check_name, f.verdict"
+        );
+        let rows = with_binds(sqlx::query(&failing), &sql.binds)
+            .fetch_all(&self.reader)
+            .await?;
+        let mut checks: Vec<FailingCheck> = Vec::new();
+        let mut index: HashMap<(String, String), usize> = HashMap::new();
+        for row in &rows {
+            let task_id: String = row.try_get("task_id")?;
+            let name: String = row.try_get("check_name")?;
+            let learners: i64 = row.try_get("n")?;
+            let at = *index
+                .entry((task_id.clone(), name.clone()))
+                .or_insert_with(|| {
+                    checks.push(FailingCheck {
+                        task_id,
+                        task_title: String::new(),
+                        check_name: name,
+                        learners: 0,
+                        verdicts: Vec::new(),
+                    });
+                    checks.len() - 1
+                });
+            let check = &mut checks[at];
+            check.task_title = row.try_get("task_title")?;
+            check.learners += learners;
+            check.verdicts.push((row.try_get("verdict")?, learners));
+        }
+        for check in &mut checks {
+            check
+                .verdicts
+                .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        }
+        checks.sort_by(|a, b| {
+            b.learners
+                .cmp(&a.learners)
+                .then_with(|| a.check_name.cmp(&b.check_name))
+                .then_with(|| a.task_id.cmp(&b.task_id))
+        });
+        Ok(FailingChecks { graded, checks })
     }
 }
 

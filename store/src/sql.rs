@@ -92,6 +92,59 @@ where
     Ok(id)
 }
 
+/// A check a report says failed (any verdict but `passed`).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct FailedCheck {
+    pub task_id: String,
+    pub task_title: String,
+    pub name: String,
+    pub verdict: String,
+}
+
+/// The failed checks of a report's JSON (the documented `--json` fields `tasks[].id`, `title`,
+/// `checks[].name`, `verdict`); none when it is not a report.
+pub(crate) fn failed_checks(report: &str) -> Vec<FailedCheck> {
+    #[derive(serde::Deserialize)]
+    struct Report {
+        #[serde(default)]
+        tasks: Vec<Task>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Task {
+        #[serde(default)]
+        id: String,
+        #[serde(default)]
+        title: String,
+        #[serde(default)]
+        checks: Vec<Check>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Check {
+        #[serde(default)]
+        name: String,
+        verdict: String,
+    }
+    let Ok(report) = serde_json::from_str::<Report>(report) else {
+        return Vec::new();
+    };
+    report
+        .tasks
+        .into_iter()
+        .flat_map(|task| {
+            let (id, title) = (task.id, task.title);
+            task.checks
+                .into_iter()
+                .filter(|check| check.verdict != "passed")
+                .map(move |check| FailedCheck {
+                    task_id: id.clone(),
+                    task_title: title.clone(),
+                    name: check.name,
+                    verdict: check.verdict,
+                })
+        })
+        .collect()
+}
+
 /// A [`User`] from a row with `id`, `name` and `role`.
 pub(crate) fn user_of<R: Row>(row: &R) -> Result<User, StoreError>
 where
@@ -647,6 +700,20 @@ where
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+            for check in failed_checks(&result.report) {
+                sqlx::query(
+                    "INSERT INTO failed_checks
+                        (submission_id, task_id, task_title, check_name, verdict)
+                    VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(job.id)
+                .bind(check.task_id)
+                .bind(check.task_title)
+                .bind(check.name)
+                .bind(check.verdict)
+                .execute(&mut *tx)
+                .await?;
+            }
             for (verdict, count) in &result.verdicts {
                 sqlx::query(
                     "INSERT INTO verdict_counts (verdict, count) VALUES ($1, $2)

@@ -570,11 +570,13 @@ async fn dashboard_sessions_histories_and_the_class_grid() {
         assert_eq!(grid.rows[0].best, [("p".to_owned(), 100.0)]);
         assert!(grid.rows[1].best.is_empty(), "bob is not graded yet");
 
+        // `result()`'s reports hold no tasks: nothing failed, one learner graded on p.
+        let failing = dashboard.failing_checks("p", None).await.unwrap();
+        assert_eq!((failing.graded, failing.checks.len()), (1, 0));
         assert_eq!(
-            dashboard.latest_reports("p").await.unwrap(),
-            ["{\"score\":100}"]
+            dashboard.failing_checks("q", None).await.unwrap(),
+            Default::default()
         );
-        assert!(dashboard.latest_reports("q").await.unwrap().is_empty());
     })
     .await;
 }
@@ -917,6 +919,77 @@ async fn the_class_grid_pages_sorts_and_filters_by_cohort_project_and_struggling
                 learners: 1
             }]
         );
+    })
+    .await;
+}
+
+/// A graded report of project `p` whose task `t` fails the checks named.
+fn failing(names: &[(&str, &str)]) -> Outcome {
+    let checks: Vec<String> = names
+        .iter()
+        .map(|(name, verdict)| format!("{{\"name\": \"{name}\", \"verdict\": \"{verdict}\"}}"))
+        .chain(["{\"name\": \"fine\", \"verdict\": \"passed\"}".to_owned()])
+        .collect();
+    let mut result = result(0.0, 0.0, 10);
+    result.report = format!(
+        "{{\"tasks\": [{{\"id\": \"t\", \"title\": \"Task T\", \"checks\": [{}]}}]}}",
+        checks.join(", ")
+    );
+    Outcome::Graded(result)
+}
+
+#[tokio::test]
+async fn the_checks_a_class_fails_most_count_latest_submissions_by_cohort() {
+    on_both_backends("failing", |store| async move {
+        let dashboard = store.dashboard();
+        let ada = store.add_user("ada", Role::Learner, "h").await.unwrap();
+        let bob = store.add_user("bob", Role::Learner, "h").await.unwrap();
+        dashboard.set_cohort("ada", Some("north")).await.unwrap();
+        // ada's first submission fails `a`, her latest fails `b`; bob's fails `b` and `c`.
+        submit(&*store, ada.id, "p").await;
+        grade_next(&*store, failing(&[("a", "wrong_output")])).await;
+        submit(&*store, ada.id, "p").await;
+        grade_next(&*store, failing(&[("b", "time_limit")])).await;
+        submit(&*store, bob.id, "p").await;
+        grade_next(
+            &*store,
+            failing(&[("b", "wrong_output"), ("c", "missing_file")]),
+        )
+        .await;
+        // A platform failure's report is not a learner's result.
+        submit(&*store, bob.id, "p").await;
+        let failed = Outcome::Failed {
+            error: "boom".into(),
+            report: match failing(&[("d", "internal_error")]) {
+                Outcome::Graded(result) => Some(result),
+                Outcome::Failed { .. } => unreachable!(),
+            },
+        };
+        grade_next(&*store, failed).await;
+
+        let class = dashboard.failing_checks("p", None).await.unwrap();
+        assert_eq!(class.graded, 2);
+        let rows: Vec<(&str, i64, Vec<(String, i64)>)> = class
+            .checks
+            .iter()
+            .map(|c| (c.check_name.as_str(), c.learners, c.verdicts.clone()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "b",
+                    2,
+                    vec![("time_limit".into(), 1), ("wrong_output".into(), 1)]
+                ),
+                ("c", 1, vec![("missing_file".into(), 1)]),
+            ]
+        );
+        assert_eq!(class.checks[0].task_title, "Task T");
+        let north = dashboard.failing_checks("p", Some("north")).await.unwrap();
+        assert_eq!(north.graded, 1);
+        assert_eq!(north.checks.len(), 1);
+        assert_eq!(north.checks[0].verdicts, [("time_limit".to_owned(), 1)]);
     })
     .await;
 }

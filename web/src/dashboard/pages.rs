@@ -688,7 +688,9 @@ pub(crate) async fn class(
                         tr.summary {
                             th scope="row" { "Class mean · checks failed most" }
                             @for (id, _) in &columns {
-                                td { a href=(format!("/class/projects/{}", view::segment(id))) {
+                                td { a href=(params.link(&format!("/class/projects/{}", view::segment(id)), |p| {
+                                    *p = GridParams { cohort: p.cohort.clone(), ..GridParams::default() };
+                                })) {
                                     @if let Some(mean) = mean_of.get(id.as_str()) { (percent((mean * 10.0).round() / 10.0)) } @else { "–" }
                                 } }
                             }
@@ -839,59 +841,54 @@ fn csv_field(text: &str) -> String {
     }
 }
 
-/// `GET /class/projects/{id}`: the checks a class fails most, on each learner's latest graded
-/// submission.
+#[derive(Deserialize)]
+pub(crate) struct CohortQuery {
+    cohort: Option<String>,
+}
+
+/// A stored verdict in words (one this release does not know is shown as stored).
+fn verdict_text(verdict: &str) -> String {
+    serde_json::from_value::<checker::report::Verdict>(serde_json::Value::from(verdict))
+        .map_or_else(
+            |_| verdict.to_owned(),
+            |v| view::verdict_words(v).1.to_owned(),
+        )
+}
+
+/// `GET /class/projects/{id}[?cohort=C]`: the checks a class (or a cohort) fails most, on each
+/// learner's latest graded submission.
 pub(crate) async fn class_project(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
+    Query(query): Query<CohortQuery>,
 ) -> Result<Markup, PageError> {
     require_instructor(&viewer)?;
-    let reports = state.store.dashboard().latest_reports(&id).await?;
-    if reports.is_empty() && state.curriculum.get(&id).is_none() {
+    let cohort = query.cohort.filter(|c| !c.is_empty());
+    let failing = state
+        .store
+        .dashboard()
+        .failing_checks(&id, cohort.as_deref())
+        .await?;
+    if failing.graded == 0 && state.curriculum.get(&id).is_none() {
         return Err(PageError::NotFound(format!(
-            "No project `{id}` on this server."
+            "No project `{}` on this server.",
+            crate::api::echo(&id)
         )));
     }
     let title = title_of(&state, &id);
-    struct Failing {
-        task: String,
-        check: String,
-        failed: usize,
-        verdicts: HashMap<checker::report::Verdict, usize>,
-    }
-    let mut failing: HashMap<(String, String), Failing> = HashMap::new();
-    let mut graded = 0usize;
-    for text in &reports {
-        let Ok(report) = serde_json::from_str::<Report>(text) else {
-            continue;
-        };
-        graded += 1;
-        for task in &report.tasks {
-            for check in &task.checks {
-                if check.verdict == checker::report::Verdict::Passed {
-                    continue;
-                }
-                let entry = failing
-                    .entry((task.id.clone(), check.name.clone()))
-                    .or_insert_with(|| Failing {
-                        task: task.title.clone(),
-                        check: check.name.clone(),
-                        failed: 0,
-                        verdicts: HashMap::new(),
-                    });
-                entry.failed += 1;
-                *entry.verdicts.entry(check.verdict).or_default() += 1;
-            }
-        }
-    }
-    let mut failing: Vec<Failing> = failing.into_values().collect();
-    failing.sort_by(|a, b| b.failed.cmp(&a.failed).then_with(|| a.check.cmp(&b.check)));
+    let graded = failing.graded;
+    let back = match &cohort {
+        Some(cohort) => format!("/class?cohort={}", view::url_encode(cohort)),
+        None => "/class".to_owned(),
+    };
     let content = html! {
-        p.crumbs { a href="/class" { "Class" } " › " (title) }
+        p.crumbs { a href=(back) { "Class" } " › " (title) }
         h1 { (title) ": checks failed most" }
-        p { "On the latest graded submission of each of " (graded) " learners." }
-        @if failing.is_empty() {
+        p { "On the latest graded submission of each of " (graded) " learners"
+            @if let Some(cohort) = &cohort { " of cohort " strong { (cohort) } }
+            "." }
+        @if failing.checks.is_empty() {
             p.card.empty { @if graded == 0 { "No graded submission yet." } @else { "✓ Every learner passes every check." } }
         } @else {
             div.scroll {
@@ -903,15 +900,14 @@ pub(crate) async fn class_project(
                         th scope="col" { "Verdicts" }
                     } }
                     tbody {
-                        @for f in failing.iter().take(50) {
-                            @let verdicts = most_common_first(&f.verdicts);
+                        @for f in failing.checks.iter().take(50) {
                             tr {
-                                td { (f.check) }
-                                td { (f.task) }
-                                td { (f.failed) " of " (graded) " (" (percent((f.failed as f64 * 1000.0 / graded as f64).round() / 10.0)) ")" }
-                                td { @for (i, (verdict, n)) in verdicts.iter().enumerate() {
+                                td { (f.check_name) }
+                                td { (f.task_title) }
+                                td { (f.learners) " of " (graded) " (" (percent((f.learners as f64 * 1000.0 / graded.max(1) as f64).round() / 10.0)) ")" }
+                                td { @for (i, (verdict, n)) in f.verdicts.iter().enumerate() {
                                     @if i > 0 { ", " }
-                                    (view::verdict_words(*verdict).1) " × " (n)
+                                    (verdict_text(verdict)) " × " (n)
                                 } }
                             }
                         }
@@ -926,15 +922,6 @@ pub(crate) async fn class_project(
         None,
         content,
     ))
-}
-
-/// Verdicts and their counts, the most common first.
-fn most_common_first(
-    counts: &HashMap<checker::report::Verdict, usize>,
-) -> Vec<(checker::report::Verdict, usize)> {
-    let mut list: Vec<_> = counts.iter().map(|(v, n)| (*v, *n)).collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_str().cmp(b.0.as_str())));
-    list
 }
 
 /// `GET /learners/{name}`: one learner's scores and submissions, for instructors.
