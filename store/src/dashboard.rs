@@ -442,13 +442,14 @@ where
         let project = sql.bind(Bind::text(project_id));
         let of_cohort = match cohort {
             Some(cohort) => format!(
-                " JOIN users u ON u.id = sc.user_id AND u.cohort = {}",
+                " JOIN users u ON u.id = {{table}}.user_id AND u.cohort = {}",
                 sql.bind(Bind::text(cohort))
             ),
             None => String::new(),
         };
         let count = format!(
-            "SELECT COUNT(*) AS n FROM scores sc{of_cohort} WHERE sc.project_id = {project}"
+            "SELECT COUNT(*) AS n FROM scores sc{} WHERE sc.project_id = {project}",
+            of_cohort.replace("{table}", "sc")
         );
         let graded: i64 = with_binds(sqlx::query(&count), &sql.binds)
             .fetch_one(&self.reader)
@@ -457,10 +458,10 @@ where
         let failing = format!(
             "SELECT f.task_id, MIN(f.task_title) AS task_title, f.check_name, f.verdict,
                 COUNT(*) AS n
-            FROM scores sc{of_cohort}
-            JOIN failed_checks f ON f.submission_id = sc.latest_submission
-            WHERE sc.project_id = {project}
-            GROUP BY f.task_id, f.check_name, f.verdict"
+            FROM latest_failed_checks f{}
+            WHERE f.project_id = {project}
+            GROUP BY f.task_id, f.check_name, f.verdict",
+            of_cohort.replace("{table}", "f")
         );
         let rows = with_binds(sqlx::query(&failing), &sql.binds)
             .fetch_all(&self.reader)
@@ -554,14 +555,15 @@ fn learners_where(sql: &mut Sql, filter: &GridFilter) -> String {
         text.push_str(&format!(" AND u.cohort = {}", sql.bind(Bind::text(cohort))));
     }
     if filter.struggling {
-        let project = match &filter.project {
-            Some(project) => format!(" AND s.project_id = {}", sql.bind(Bind::text(project))),
-            None => String::new(),
-        };
-        text.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM scores s WHERE s.user_id = u.id \
-             AND s.best_score < {STRUGGLING_BELOW}{project})"
-        ));
+        match &filter.project {
+            Some(project) => text.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM scores s WHERE s.user_id = u.id \
+                 AND s.project_id = {} AND s.best_score < {STRUGGLING_BELOW})",
+                sql.bind(Bind::text(project))
+            )),
+            // Kept with the learner's scores.
+            None => text.push_str(" AND u.projects_below_half > 0"),
+        }
     }
     text
 }
@@ -582,9 +584,7 @@ fn grid_page_sql<D: Dialect>(query: &GridQuery) -> (String, Vec<Bind>) {
             Some("COALESCE(k.best_score, 0)")
         }
         // Every project a learner has a score on is a column, so their sum orders as the mean.
-        (GridOrder::Mean, None) => {
-            Some("COALESCE((SELECT SUM(m.best_score) FROM scores m WHERE m.user_id = u.id), 0)")
-        }
+        (GridOrder::Mean, None) => Some("u.best_total"),
         (GridOrder::Project(project), _) => {
             join = format!(
                 " LEFT JOIN scores k ON k.user_id = u.id AND k.project_id = {}",

@@ -700,19 +700,53 @@ where
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            for check in failed_checks(&result.report) {
+            // The learner's sums for the class grid, from the scores just written.
+            sqlx::query(
+                "UPDATE users SET
+                    best_total = (SELECT SUM(best_score) FROM scores WHERE user_id = $1),
+                    projects_below_half = (SELECT COUNT(*) FROM scores
+                        WHERE user_id = $1 AND best_score < $2)
+                WHERE id = $1",
+            )
+            .bind(job.user_id)
+            .bind(crate::dashboard::STRUGGLING_BELOW)
+            .execute(&mut *tx)
+            .await?;
+            // The failed checks of the latest submission replace those of the one before; an
+            // older submission graded late leaves them as they are.
+            let latest: Option<i64> = sqlx::query(
+                "SELECT latest_submission FROM scores WHERE user_id = $1 AND project_id = $2",
+            )
+            .bind(job.user_id)
+            .bind(&job.project_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| row.try_get("latest_submission"))
+            .transpose()?;
+            if latest == Some(job.id) {
                 sqlx::query(
-                    "INSERT INTO failed_checks
-                        (submission_id, task_id, task_title, check_name, verdict)
-                    VALUES ($1, $2, $3, $4, $5)",
+                    "DELETE FROM latest_failed_checks WHERE user_id = $1 AND project_id = $2",
                 )
-                .bind(job.id)
-                .bind(check.task_id)
-                .bind(check.task_title)
-                .bind(check.name)
-                .bind(check.verdict)
+                .bind(job.user_id)
+                .bind(&job.project_id)
                 .execute(&mut *tx)
                 .await?;
+                for check in failed_checks(&result.report) {
+                    sqlx::query(
+                        "INSERT INTO latest_failed_checks (user_id, project_id, submission_id,
+                            task_id, task_title, check_name, verdict)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(job.user_id)
+                    .bind(&job.project_id)
+                    .bind(job.id)
+                    .bind(check.task_id)
+                    .bind(check.task_title)
+                    .bind(check.name)
+                    .bind(check.verdict)
+                    .execute(&mut *tx)
+                    .await?;
+                }
             }
             for (verdict, count) in &result.verdicts {
                 sqlx::query(

@@ -2,3 +2,12 @@
 -- one. A learner without a cohort is in none.
 ALTER TABLE users ADD COLUMN cohort TEXT;
 CREATE INDEX users_cohort ON users (cohort, name);
+
+-- Kept with each learner's scores (in the transaction that changes them), so the class grid
+-- sorts by mean and finds who is struggling without adding up every score of a school: the sum
+-- of their best scores, and on how many projects the best is under 50%.
+ALTER TABLE users ADD COLUMN best_total REAL NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN projects_below_half INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET
+    best_total = COALESCE((SELECT SUM(best_score) FROM scores WHERE user_id = users.id), 0),
+    projects_below_half = (SELECT COUNT(*) FROM scores WHERE user_id = users.id AND best_score < 50);

@@ -319,7 +319,7 @@ const BEFORE_FAILED_CHECKS: [&str; 4] = [
 ];
 
 #[tokio::test]
-async fn the_failed_checks_of_latest_submissions_are_filled_in_on_both_backends() {
+async fn a_database_from_before_cohorts_gets_its_sums_and_failed_checks_filled_in() {
     let mut databases = vec![TestDb::sqlite()];
     databases.extend(TestDb::postgres("backfill").await);
     for db in databases {
@@ -329,7 +329,7 @@ async fn the_failed_checks_of_latest_submissions_are_filled_in_on_both_backends(
                 let pool = sqlx::SqlitePool::connect_with(options.create_if_missing(true))
                     .await
                     .unwrap();
-                migrate_before(&pool, "migrations/sqlite", 8).await;
+                migrate_before(&pool, "migrations/sqlite", 7).await;
                 for sql in BEFORE_FAILED_CHECKS {
                     sqlx::query(sql).execute(&pool).await.unwrap();
                 }
@@ -337,7 +337,7 @@ async fn the_failed_checks_of_latest_submissions_are_filled_in_on_both_backends(
             }
             store::Backend::Postgres => {
                 let pool = sqlx::PgPool::connect(db.url.expose()).await.unwrap();
-                migrate_before(&pool, "migrations/postgres", 8).await;
+                migrate_before(&pool, "migrations/postgres", 7).await;
                 for sql in BEFORE_FAILED_CHECKS {
                     sqlx::query(sql).execute(&pool).await.unwrap();
                 }
@@ -368,6 +368,22 @@ async fn the_failed_checks_of_latest_submissions_are_filled_in_on_both_backends(
             "{:?}",
             db.backend()
         );
+        // ada's 0% on p makes her struggling, from the sums migration 7 filled in.
+        let struggling = store
+            .dashboard()
+            .grid_page(&store::dashboard::GridQuery {
+                filter: store::dashboard::GridFilter {
+                    struggling: true,
+                    ..Default::default()
+                },
+                order: store::dashboard::GridOrder::Mean,
+                descending: true,
+                offset: 0,
+                limit: 10,
+            })
+            .await
+            .unwrap();
+        assert_eq!(struggling.total, 1, "{:?}", db.backend());
         drop(store);
         db.remove().await;
     }
