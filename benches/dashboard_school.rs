@@ -136,7 +136,7 @@ async fn admin(server: &str, sql: &str) {
 /// The class, written by SQL. Learner `l` has `1 + [(l+p)%3=0] + [(l+p)%7=0]` submissions of
 /// project `p`, each passing one task more than the one before, the last passing `(l+p)%5` of
 /// 4 tasks, so best and latest are the last one.
-const SEED: [&str; 8] = [
+const SEED: [&str; 9] = [
     "INSERT INTO users (name, role, password_hash, created_at, cohort)
      SELECT 'learner' || lpad(g::text, 4, '0'), 'learner', 'x', $1, 'cohort-' || (g % $3)
      FROM generate_series(0, $2 - 1) g",
@@ -168,11 +168,16 @@ const SEED: [&str; 8] = [
      SELECT plan.user_id, plan.project, t.score, 0, plan.id, t.score, 0, plan.id, plan.n, plan.at
      FROM plan JOIN templates t ON t.project = plan.project AND t.passed = plan.passed
      WHERE plan.a = plan.n - 1",
-    // What the store keeps with each learner's scores (as migration 7 fills it in).
+    // What the store keeps with the scores (as migration 7 fills it in).
     "UPDATE users SET
         best_total = COALESCE((SELECT SUM(best_score) FROM scores WHERE user_id = users.id), 0),
         projects_below_half = (SELECT COUNT(*) FROM scores
             WHERE user_id = users.id AND best_score < 50)",
+    "INSERT INTO class_totals (project_id, cohort, learners, score_sum)
+     SELECT sc.project_id, COALESCE(u.cohort, ''), COUNT(*), SUM(sc.best_score)
+     FROM scores sc JOIN users u ON u.id = sc.user_id
+     WHERE u.role = 'learner'
+     GROUP BY sc.project_id, COALESCE(u.cohort, '')",
     "ANALYZE",
 ];
 
@@ -279,6 +284,7 @@ async fn baseline_copy(server: &str, db: &str, copy: &str) {
         "ALTER TABLE users DROP COLUMN cohort",
         "ALTER TABLE users DROP COLUMN best_total",
         "ALTER TABLE users DROP COLUMN projects_below_half",
+        "DROP TABLE class_totals",
         "DELETE FROM _sqlx_migrations WHERE version >= 7",
     ] {
         sqlx::query(sql).execute(&mut conn).await.unwrap();

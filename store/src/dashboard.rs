@@ -107,7 +107,7 @@ pub struct GridRow {
     pub best: Vec<(String, f64)>,
 }
 
-/// A project's mean best score over the learners a filter keeps (those with a score on it).
+/// A project's mean best score over a cohort or the class (those with a score on it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectMean {
     /// The project.
@@ -181,7 +181,8 @@ pub trait DashboardStore: Send + Sync {
     /// scores.
     async fn grid_page(&self, query: &GridQuery) -> Result<GridPage, StoreError>;
 
-    /// Each project's mean best score over the learners a filter keeps.
+    /// Each project's mean best score over the filter's cohort (or the class) and project:
+    /// the learners with a score on it, struggling or not, to compare a page's learners with.
     async fn grid_means(&self, filter: &GridFilter) -> Result<Vec<ProjectMean>, StoreError>;
 
     /// The checks that the latest graded submissions of a project fail (of a cohort's
@@ -326,12 +327,47 @@ where
     }
 
     async fn set_cohort(&self, name: &str, cohort: Option<&str>) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE users SET cohort = $1 WHERE name = $2")
+        let mut tx = self.writer.begin().await?;
+        // Locks the user's row, as grading does, so their scores move between cohorts whole.
+        let Some(user) = sqlx::query(
+            "UPDATE users SET cohort = cohort WHERE name = $1 RETURNING id, role, cohort",
+        )
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(false);
+        };
+        let id: i64 = user.try_get("id")?;
+        let role: String = user.try_get("role")?;
+        let before: Option<String> = user.try_get("cohort")?;
+        if role == crate::Role::Learner.as_str() && before.as_deref() != cohort {
+            let scores =
+                sqlx::query("SELECT project_id, best_score FROM scores WHERE user_id = $1")
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for row in &scores {
+                let project: String = row.try_get("project_id")?;
+                let best: f64 = row.try_get("best_score")?;
+                for (to, sign) in [(before.as_deref(), -1i64), (cohort, 1)] {
+                    sqlx::query(crate::sql::ADD_TO_CLASS_TOTALS)
+                        .bind(&project)
+                        .bind(to.unwrap_or_default())
+                        .bind(sign)
+                        .bind(sign as f64 * best)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        sqlx::query("UPDATE users SET cohort = $1 WHERE id = $2")
             .bind(cohort)
-            .bind(name)
-            .execute(&self.writer)
+            .bind(id)
+            .execute(&mut *tx)
             .await?;
-        Ok(D::rows_affected(&done) == 1)
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn cohorts(&self) -> Result<Vec<(String, i64)>, StoreError> {
@@ -406,28 +442,34 @@ where
 
     async fn grid_means(&self, filter: &GridFilter) -> Result<Vec<ProjectMean>, StoreError> {
         let mut sql = Sql::default();
-        let mut text = format!(
-            "SELECT sc.project_id, AVG(sc.best_score) AS mean, COUNT(*) AS n
-            FROM scores sc JOIN users u ON u.id = sc.user_id
-            WHERE {}",
-            learners_where(&mut sql, filter)
-        );
-        if let Some(project) = &filter.project {
-            text.push_str(&format!(
-                " AND sc.project_id = {}",
-                sql.bind(Bind::text(project))
-            ));
+        let mut conditions = Vec::new();
+        if let Some(cohort) = &filter.cohort {
+            conditions.push(format!("cohort = {}", sql.bind(Bind::text(cohort))));
         }
-        text.push_str(" GROUP BY sc.project_id");
+        if let Some(project) = &filter.project {
+            conditions.push(format!("project_id = {}", sql.bind(Bind::text(project))));
+        }
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conditions.join(" AND "))
+        };
+        let text = format!(
+            "SELECT project_id, SUM(score_sum) AS total, CAST(SUM(learners) AS BIGINT) AS n
+            FROM class_totals{filter}
+            GROUP BY project_id HAVING SUM(learners) > 0"
+        );
         with_binds(sqlx::query(&text), &sql.binds)
             .fetch_all(&self.reader)
             .await?
             .iter()
             .map(|row| {
+                let total: f64 = row.try_get("total")?;
+                let learners: i64 = row.try_get("n")?;
                 Ok(ProjectMean {
                     project_id: row.try_get("project_id")?,
-                    mean: row.try_get("mean")?,
-                    learners: row.try_get("n")?,
+                    mean: total / learners as f64,
+                    learners,
                 })
             })
             .collect()

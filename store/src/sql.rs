@@ -209,6 +209,38 @@ const UPDATE_SCORES: &str = "INSERT INTO scores
         graded = scores.graded + 1,
         updated_at = excluded.updated_at";
 
+/// Adds learners and score points to a project's totals in a cohort (`''`: none).
+pub(crate) const ADD_TO_CLASS_TOTALS: &str = "INSERT INTO class_totals
+        (project_id, cohort, learners, score_sum) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (project_id, cohort) DO UPDATE SET
+        learners = class_totals.learners + excluded.learners,
+        score_sum = class_totals.score_sum + excluded.score_sum";
+
+/// A learner's best score on a project, inside a transaction.
+async fn best_score<D: Dialect>(
+    tx: &mut D::Connection,
+    user_id: i64,
+    project_id: &str,
+) -> Result<Option<f64>, StoreError>
+where
+    for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
+    for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
+    for<'a> &'a str: ColumnIndex<D::Row>,
+    for<'q> i64: Encode<'q, D> + Type<D>,
+    for<'q> f64: Decode<'q, D> + Type<D>,
+    for<'q> &'q str: Encode<'q, D> + Type<D>,
+{
+    Ok(
+        sqlx::query("SELECT best_score FROM scores WHERE user_id = $1 AND project_id = $2")
+            .bind(user_id)
+            .bind(project_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| row.try_get("best_score"))
+            .transpose()?,
+    )
+}
+
 const SAVE_RESULT: &str = "INSERT INTO results
         (submission_id, spec_version, score, bonus, passed, duration_ms, report, graded_by,
          created_at)
@@ -691,6 +723,17 @@ where
                 .await?;
         }
         if let Outcome::Graded(result) = outcome {
+            // The learner's row is locked first, so that two results of one learner are summed
+            // one after the other (each statement then sees the other's committed scores).
+            let learner = sqlx::query(
+                "UPDATE users SET best_total = best_total WHERE id = $1 RETURNING role, cohort",
+            )
+            .bind(job.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let role: String = learner.try_get("role")?;
+            let cohort: Option<String> = learner.try_get("cohort")?;
+            let best_before = best_score(&mut tx, job.user_id, &job.project_id).await?;
             sqlx::query(UPDATE_SCORES)
                 .bind(job.user_id)
                 .bind(&job.project_id)
@@ -700,6 +743,18 @@ where
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+            if role == Role::Learner.as_str() {
+                let best = best_score(&mut tx, job.user_id, &job.project_id)
+                    .await?
+                    .unwrap_or_default();
+                sqlx::query(ADD_TO_CLASS_TOTALS)
+                    .bind(&job.project_id)
+                    .bind(cohort.unwrap_or_default())
+                    .bind(i64::from(best_before.is_none()))
+                    .bind(best - best_before.unwrap_or_default())
+                    .execute(&mut *tx)
+                    .await?;
+            }
             // The learner's sums for the class grid, from the scores just written.
             sqlx::query(
                 "UPDATE users SET

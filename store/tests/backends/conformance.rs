@@ -897,7 +897,7 @@ async fn the_class_grid_pages_sorts_and_filters_by_cohort_project_and_struggling
             ]
         );
         assert_eq!(
-            means_of(cohort_a).await,
+            means_of(cohort_a.clone()).await,
             [
                 ProjectMean {
                     project_id: "p".into(),
@@ -911,14 +911,35 @@ async fn the_class_grid_pages_sorts_and_filters_by_cohort_project_and_struggling
                 },
             ]
         );
+        // The means compare a page's learners with the whole class (or cohort): struggling or
+        // not, every learner with a score counts.
+        let mean = |project: &str, mean: f64, learners: i64| ProjectMean {
+            project_id: project.into(),
+            mean,
+            learners,
+        };
+        assert_eq!(means_of(struggling_on_p).await, [mean("p", 200.0 / 3.0, 3)]);
+        // A learner who changes cohort takes their scores along.
+        assert!(dashboard.set_cohort("Bob", Some("2026-b")).await.unwrap());
         assert_eq!(
-            means_of(struggling_on_p).await,
-            [ProjectMean {
-                project_id: "p".into(),
-                mean: 40.0,
-                learners: 1
-            }]
+            means_of(cohort_a.clone()).await,
+            [mean("p", 100.0, 1), mean("q", 20.0, 1)]
         );
+        let cohort_b = GridFilter {
+            cohort: Some("2026-b".into()),
+            ..GridFilter::default()
+        };
+        assert_eq!(means_of(cohort_b).await, [mean("p", 50.0, 2)]);
+        // A better score moves the mean; a worse one does not (best scores).
+        for score in [90.0, 10.0] {
+            submit(&*store, ids[1], "p").await;
+            grade_next(&*store, graded(score)).await;
+        }
+        let all_p = GridFilter {
+            project: Some("p".into()),
+            ..GridFilter::default()
+        };
+        assert_eq!(means_of(all_p).await, [mean("p", 250.0 / 3.0, 3)]);
     })
     .await;
 }

@@ -686,7 +686,10 @@ pub(crate) async fn class(
                             th scope="col" aria-sort=[aria_sort("mean")] { a href=(sort_link("mean")) { "Mean" } }
                         }
                         tr.summary {
-                            th scope="row" { "Class mean · checks failed most" }
+                            th scope="row" {
+                                @if filter.cohort.is_some() { "Cohort mean" } @else { "Class mean" }
+                                " · checks failed most"
+                            }
                             @for (id, _) in &columns {
                                 td { a href=(params.link(&format!("/class/projects/{}", view::segment(id)), |p| {
                                     *p = GridParams { cohort: p.cohort.clone(), ..GridParams::default() };
