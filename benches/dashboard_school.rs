@@ -52,7 +52,7 @@ fn pages(learners: usize, submission: i64) -> Vec<(String, &'static str, bool)> 
         "/class?project=p07&sort=mean".into(),
         "/class?struggling=1".into(),
         "/class?cohort=cohort-3&struggling=1&sort=mean&dir=asc".into(),
-        "/class?size=200&sort=name&dir=desc".into(),
+        "/class?size=100&sort=name&dir=desc".into(),
         "/class.csv?cohort=cohort-3".into(),
     ] {
         pages.push((page, INSTRUCTOR_COOKIE, false));
@@ -368,7 +368,7 @@ fn check_page(path: &str, body: &str, learners: usize, baseline: bool) {
         "/class.csv" => assert_eq!(body.lines().count(), 1 + learners),
         "/class.csv?cohort=cohort-3" => assert_eq!(body.lines().count(), 1 + learners / COHORTS),
         "/class" | "/class?sort=p07&dir=desc" if baseline => assert_eq!(rows, learners),
-        _ if path.contains("size=200") => assert_eq!(rows, 200, "{path}"),
+        _ if path.contains("size=100") => assert_eq!(rows, 100, "{path}"),
         _ if path.contains("struggling") || path.contains("cohort") => {
             assert!((1..=50).contains(&rows), "{path}: {rows} rows")
         }

@@ -409,7 +409,7 @@ pub(crate) async fn submission_events(
 /// Rows of a class grid page when the link does not say.
 const PAGE_SIZE: u32 = 50;
 /// Most rows a class grid page shows (`size=` above is cut to it).
-const MAX_PAGE_SIZE: u32 = 200;
+const MAX_PAGE_SIZE: u32 = 100;
 /// Rows the CSV reads from the database at a time while it streams.
 const CSV_BATCH: i64 = 500;
 
