@@ -1007,6 +1007,36 @@ async fn the_checks_a_class_fails_most_count_latest_submissions_by_cohort() {
             ]
         );
         assert_eq!(class.checks[0].task_title, "Task T");
+        // An older submission graded after a newer one leaves the newer one's failed checks.
+        let older = submit(&*store, bob.id, "q").await;
+        let newer = submit(&*store, bob.id, "q").await;
+        let first = store
+            .claim("w", Duration::from_secs(60))
+            .await
+            .unwrap()
+            .unwrap();
+        let second = store
+            .claim("w", Duration::from_secs(60))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((first.id, second.id), (older, newer));
+        assert!(
+            store
+                .finish(&second, &failing(&[("new", "wrong_output")]))
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .finish(&first, &failing(&[("old", "wrong_output")]))
+                .await
+                .unwrap()
+        );
+        let q = dashboard.failing_checks("q", None).await.unwrap();
+        let names: Vec<&str> = q.checks.iter().map(|c| c.check_name.as_str()).collect();
+        assert_eq!((q.graded, names), (1, vec!["new"]));
+
         let north = dashboard.failing_checks("p", Some("north")).await.unwrap();
         assert_eq!(north.graded, 1);
         assert_eq!(north.checks.len(), 1);
