@@ -19,7 +19,7 @@ use crate::server::open_store;
 pub enum UserCommand {
     /// Add a user; the password is asked for (or read from standard input when piped).
     #[command(after_help = "Examples:
-  checker user add ada --role learner
+  checker user add ada --role learner --cohort 2026-spring
   echo \"$PASSWORD\" | checker user add grace --role instructor --db postgres://...")]
     Add {
         /// Their name (what they sign in with).
@@ -27,6 +27,25 @@ pub enum UserCommand {
         /// learner (their own submissions), instructor (everyone's) or admin.
         #[arg(long, default_value = "learner")]
         role: Role,
+        /// The cohort (class, intake) a learner belongs to; the class grid is filtered by it.
+        #[arg(long)]
+        cohort: Option<String>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Move a user to another cohort, or out of any with --clear.
+    #[command(after_help = "Examples:
+  checker user cohort ada 2026-autumn
+  checker user cohort ada --clear")]
+    Cohort {
+        /// The user.
+        name: String,
+        /// The cohort to put them in.
+        #[arg(required_unless_present = "clear", conflicts_with = "clear")]
+        cohort: Option<String>,
+        /// Put them in no cohort.
+        #[arg(long)]
+        clear: bool,
         #[command(flatten)]
         db: DbArg,
     },
@@ -110,10 +129,31 @@ pub enum RepoCommand {
     },
 }
 
-/// Adds a user, asking for their password (twice on a terminal).
+/// Adds a user, asking for their password (twice on a terminal), or changes their cohort.
 pub async fn user(command: UserCommand) -> Result<ExitCode, Failure> {
-    let UserCommand::Add { name, role, db } = command;
+    let (name, role, cohort, db) = match command {
+        UserCommand::Add {
+            name,
+            role,
+            cohort,
+            db,
+        } => (name, role, cohort, db),
+        UserCommand::Cohort {
+            name, cohort, db, ..
+        } => {
+            let cohort = cohort.as_deref().map(auth::check_cohort).transpose()?;
+            let store = open_store(&db).await?;
+            auth::set_cohort(store.as_ref(), &name, cohort.as_deref()).await?;
+            match cohort {
+                Some(cohort) => println!("`{name}` is in cohort `{cohort}`"),
+                None => println!("`{name}` is in no cohort"),
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     let name = auth::check_user_name(&name)?;
+    // A bad cohort is refused before the password is asked for.
+    let cohort = cohort.as_deref().map(auth::check_cohort).transpose()?;
     let password = read_secret(&format!("password for {name}: ")).map_err(Failure::bad)?;
     if std::io::stdin().is_terminal() {
         let again = read_secret("the same password again: ").map_err(Failure::bad)?;
@@ -126,7 +166,17 @@ pub async fn user(command: UserCommand) -> Result<ExitCode, Failure> {
     auth::check_password(&password)?;
     let store = open_store(&db).await?;
     let user = auth::add_user(store.as_ref(), &name, role, password).await?;
-    println!("added {} `{}`", user.role.as_str(), user.name);
+    match &cohort {
+        Some(cohort) => {
+            auth::set_cohort(store.as_ref(), &user.name, Some(cohort)).await?;
+            println!(
+                "added {} `{}` in cohort `{cohort}`",
+                user.role.as_str(),
+                user.name
+            );
+        }
+        None => println!("added {} `{}`", user.role.as_str(), user.name),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -220,7 +220,7 @@ fn sessions_cookies_csrf_and_who_sees_what() {
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
     assert_eq!(
         csv.body,
-        "learner,server-smoke,mean\r\nada,,0\r\nbob,,0\r\n"
+        "learner,cohort,server-smoke,mean\r\nada,,,0\r\nbob,,,0\r\n"
     );
     let learner = request("GET", base, "/learners/bob", &with_prof, None);
     assert!(learner.body.contains(&format!("/submissions/{bobs}")));
@@ -405,7 +405,7 @@ async fn a_browser_follows_grading_live_and_shows_scores() {
         .unwrap();
     assert_eq!(
         csv.as_str().unwrap(),
-        "learner,server-smoke,mean\r\nada,100,100\r\nbob,0,0\r\n"
+        "learner,cohort,server-smoke,mean\r\nada,,100,100\r\nbob,,0,0\r\n"
     );
     browser
         .client
@@ -423,6 +423,222 @@ async fn a_browser_follows_grading_live_and_shows_scores() {
         .unwrap();
     let page = browser.wait_text("main", &format!("#{bobs}"), wait).await;
     assert!(page.contains("Scores"), "{page}");
+    browser.close().await;
+}
+
+/// The visible rows of the class grid: each learner's name and cells.
+async fn grid_rows(browser: &Browser) -> Vec<String> {
+    let mut rows = Vec::new();
+    for row in browser
+        .client
+        .find_all(Locator::Css("table.grid tbody tr"))
+        .await
+        .unwrap()
+    {
+        rows.push(row.text().await.unwrap());
+    }
+    rows
+}
+
+/// Follows the link whose text is `text`, and waits for the grid's summary to say `summary`.
+async fn follow(browser: &Browser, text: &str, summary: &str) -> String {
+    browser
+        .client
+        .find(Locator::LinkText(text))
+        .await
+        .unwrap_or_else(|e| panic!("no link `{text}`: {e}"))
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_text("#summary", summary, Duration::from_secs(15))
+        .await;
+    browser.client.current_url().await.unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_class_grid_pages_and_filters_by_cohort_project_and_struggling() {
+    if !docker_ready() {
+        return;
+    }
+    let Some(browser) = Browser::start(1280, 900).await else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let db = sandbox.sqlite();
+    // Cohorts given when a learner is added, or changed later; a bad one is refused first.
+    for (name, cohort) in [("ana", "north"), ("ben", "north"), ("cat", "south")] {
+        let out = sandbox.run(
+            &["user", "add", name, "--cohort", cohort, "--db", &db],
+            "password123\n",
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("in cohort `{cohort}`")));
+    }
+    for name in ["dan", "eli"] {
+        sandbox.add_user(&db, name, "learner");
+    }
+    sandbox.add_user(&db, "prof", "instructor");
+    let bad = sandbox.run(&["user", "cohort", "dan", "no spaces", "--db", &db], "");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("a cohort is"));
+    let nobody = sandbox.run(&["user", "cohort", "nobody", "south", "--db", &db], "");
+    assert_eq!(nobody.status.code(), Some(2));
+    let moved = sandbox.run(&["user", "cohort", "dan", "south", "--db", &db], "");
+    assert!(
+        moved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&moved.stderr)
+    );
+    let server = sandbox.serve(&db, &["--tasks-dir", &smoke_tasks()], &[]);
+    let base = server.url.clone();
+    // ana passes (100%), ben and cat fail (0%): they are struggling; dan and eli never submit.
+    for (name, answer) in [("ana", "42\n"), ("ben", "41\n"), ("cat", "41\n")] {
+        let token = sandbox.token(&db, name, "1h");
+        let id = submit_smoke(&base, &token, answer, None);
+        wait_final(&base, &token, id, Duration::from_secs(120));
+    }
+    let wait = Duration::from_secs(15);
+    browser.sign_in(&base, "prof", "password123").await;
+
+    // Pages of 2: each link keeps the page size; names A to Z across the pages.
+    browser
+        .client
+        .goto(&format!("{base}/class?size=2"))
+        .await
+        .unwrap();
+    let summary = browser.wait_text("#summary", "5 learners", wait).await;
+    assert!(summary.contains("showing 1–2"), "{summary}");
+    assert!(browser.body_text().await.contains("Page 1 of 3"));
+    let names = |rows: Vec<String>| -> Vec<String> {
+        rows.iter()
+            .map(|r| r.split_whitespace().next().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(names(grid_rows(&browser).await), ["ana", "ben"]);
+    assert!(grid_rows(&browser).await[0].contains("north"), "cohort tag");
+    let url = follow(&browser, "Next ›", "showing 3–4").await;
+    assert!(url.contains("size=2") && url.contains("page=2"), "{url}");
+    assert_eq!(names(grid_rows(&browser).await), ["cat", "dan"]);
+    follow(&browser, "Last »", "showing 5–5").await;
+    assert_eq!(names(grid_rows(&browser).await), ["eli"]);
+    assert!(
+        browser
+            .client
+            .find(Locator::LinkText("Next ›"))
+            .await
+            .is_err()
+    );
+    browser.screenshot("10-class-paged").await;
+
+    // Sorting goes back to page 1 and keeps the size: by mean, high to low, ties by name.
+    let url = follow(&browser, "Mean", "showing 1–2").await;
+    assert!(url.contains("sort=mean") && url.contains("size=2"), "{url}");
+    assert_eq!(names(grid_rows(&browser).await), ["ana", "ben"]);
+    follow(&browser, "Next ›", "showing 3–4").await;
+    assert_eq!(names(grid_rows(&browser).await), ["cat", "dan"]);
+
+    // The filter form: cohort north, struggling only. The order and size stay.
+    let form = browser
+        .client
+        .form(Locator::Css("form.filters"))
+        .await
+        .unwrap();
+    browser
+        .client
+        .find(Locator::Css("#cohort"))
+        .await
+        .unwrap()
+        .select_by_value("north")
+        .await
+        .unwrap();
+    browser
+        .client
+        .find(Locator::Css("input[name=struggling]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    form.submit().await.unwrap();
+    let summary = browser.wait_text("#summary", "1 learner match", wait).await;
+    assert!(summary.contains("1 project"), "{summary}");
+    let url = browser.client.current_url().await.unwrap().to_string();
+    for part in ["cohort=north", "struggling=1", "sort=mean", "size=2"] {
+        assert!(url.contains(part), "{part} in {url}");
+    }
+    assert!(
+        !url.contains("page="),
+        "a new filter starts at page 1: {url}"
+    );
+    let rows = grid_rows(&browser).await;
+    assert_eq!(names(rows.clone()), ["ben"], "{rows:?}");
+    browser.screenshot("11-class-filtered").await;
+
+    // The CSV link carries the filters and the order, and holds every matching learner.
+    let csv_link = browser
+        .client
+        .find(Locator::LinkText("Download as CSV"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        csv_link.contains("cohort=north") && !csv_link.contains("size"),
+        "{csv_link}"
+    );
+    let csv = browser
+        .client
+        .execute(
+            &format!("return fetch('{csv_link}').then(r => r.text())"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        csv.as_str().unwrap(),
+        "learner,cohort,server-smoke,mean\r\nben,north,0,0\r\n"
+    );
+    // Struggling in every cohort, and one project's column, through links that keep both.
+    browser
+        .client
+        .goto(&format!(
+            "{base}/class?struggling=1&project=server-smoke&sort=name&dir=desc"
+        ))
+        .await
+        .unwrap();
+    browser
+        .wait_text("#summary", "2 learners match", wait)
+        .await;
+    assert_eq!(names(grid_rows(&browser).await), ["cat", "ben"]);
+    let csv = browser
+        .client
+        .execute(
+            "return fetch('/class.csv?struggling=1&project=server-smoke&sort=name&dir=desc')\
+             .then(r => r.text())",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        csv.as_str().unwrap(),
+        "learner,cohort,server-smoke,mean\r\ncat,south,0,0\r\nben,north,0,0\r\n"
+    );
+    // A filter nobody matches says so, with the way back.
+    follow(&browser, "Clear filters", "5 learners").await;
+    browser
+        .client
+        .goto(&format!("{base}/class?cohort=nowhere"))
+        .await
+        .unwrap();
+    let empty = browser.wait_text("main", "No learner matches", wait).await;
+    assert!(empty.contains("Show everyone"), "{empty}");
     browser.close().await;
 }
 
@@ -483,7 +699,7 @@ fn the_dashboard_runs_on_postgresql_too() {
     if grading {
         assert_eq!(
             csv.body,
-            "learner,server-smoke,mean\r\nada,100,100\r\nbob,,0\r\n"
+            "learner,cohort,server-smoke,mean\r\nada,,100,100\r\nbob,,,0\r\n"
         );
         assert!(
             failing.body.contains("sleeps as long as asked"),
@@ -494,7 +710,7 @@ fn the_dashboard_runs_on_postgresql_too() {
     } else {
         assert_eq!(
             csv.body,
-            "learner,server-smoke,mean\r\nada,,0\r\nbob,,0\r\n"
+            "learner,cohort,server-smoke,mean\r\nada,,,0\r\nbob,,,0\r\n"
         );
         assert!(failing.body.contains("No graded submission yet."));
     }

@@ -32,6 +32,10 @@ pub trait Dialect: Database {
     /// Ends the claim's inner `SELECT`: how the row a claimer picks is kept from the others.
     const CLAIM_LOCK: &'static str;
 
+    /// Follows a text column in `ORDER BY`: compare bytes, as Rust's `str` does, whatever the
+    /// database's locale (PostgreSQL's default collation may put `Bob` after `ada`).
+    const BYTE_ORDER: &'static str;
+
     /// Connects to the database, creating it if the database can, and runs its migrations.
     /// Returns the pool that writes and the pool that reads (they may be the same).
     fn connect(url: &DbUrl) -> impl Future<Output = Result<Pools<Self>, StoreError>> + Send;
@@ -53,6 +57,7 @@ pub struct Pools<D: Database> {
 /// between processes; reads go to their own read-only pool.
 impl Dialect for Sqlite {
     const CLAIM_LOCK: &'static str = "";
+    const BYTE_ORDER: &'static str = "COLLATE BINARY";
 
     async fn connect(url: &DbUrl) -> Result<Pools<Sqlite>, StoreError> {
         let options = SqliteConnectOptions::from_str(url.expose())?
@@ -83,6 +88,7 @@ impl Dialect for Sqlite {
 /// rows others hold, so two workers never take the same job.
 impl Dialect for Postgres {
     const CLAIM_LOCK: &'static str = "FOR UPDATE SKIP LOCKED";
+    const BYTE_ORDER: &'static str = "COLLATE \"C\"";
 
     async fn connect(url: &DbUrl) -> Result<Pools<Postgres>, StoreError> {
         let options: PgConnectOptions = url.expose().parse()?;

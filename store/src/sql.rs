@@ -92,6 +92,59 @@ where
     Ok(id)
 }
 
+/// A check a report says failed (any verdict but `passed`).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct FailedCheck {
+    pub task_id: String,
+    pub task_title: String,
+    pub name: String,
+    pub verdict: String,
+}
+
+/// The failed checks of a report's JSON (the documented `--json` fields `tasks[].id`, `title`,
+/// `checks[].name`, `verdict`); none when it is not a report.
+pub(crate) fn failed_checks(report: &str) -> Vec<FailedCheck> {
+    #[derive(serde::Deserialize)]
+    struct Report {
+        #[serde(default)]
+        tasks: Vec<Task>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Task {
+        #[serde(default)]
+        id: String,
+        #[serde(default)]
+        title: String,
+        #[serde(default)]
+        checks: Vec<Check>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Check {
+        #[serde(default)]
+        name: String,
+        verdict: String,
+    }
+    let Ok(report) = serde_json::from_str::<Report>(report) else {
+        return Vec::new();
+    };
+    report
+        .tasks
+        .into_iter()
+        .flat_map(|task| {
+            let (id, title) = (task.id, task.title);
+            task.checks
+                .into_iter()
+                .filter(|check| check.verdict != "passed")
+                .map(move |check| FailedCheck {
+                    task_id: id.clone(),
+                    task_title: title.clone(),
+                    name: check.name,
+                    verdict: check.verdict,
+                })
+        })
+        .collect()
+}
+
 /// A [`User`] from a row with `id`, `name` and `role`.
 pub(crate) fn user_of<R: Row>(row: &R) -> Result<User, StoreError>
 where
@@ -155,6 +208,38 @@ const UPDATE_SCORES: &str = "INSERT INTO scores
             THEN excluded.latest_submission ELSE scores.latest_submission END,
         graded = scores.graded + 1,
         updated_at = excluded.updated_at";
+
+/// Adds learners and score points to a project's totals in a cohort (`''`: none).
+pub(crate) const ADD_TO_CLASS_TOTALS: &str = "INSERT INTO class_totals
+        (project_id, cohort, learners, score_sum) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (project_id, cohort) DO UPDATE SET
+        learners = class_totals.learners + excluded.learners,
+        score_sum = class_totals.score_sum + excluded.score_sum";
+
+/// A learner's best score on a project, inside a transaction.
+async fn best_score<D: Dialect>(
+    tx: &mut D::Connection,
+    user_id: i64,
+    project_id: &str,
+) -> Result<Option<f64>, StoreError>
+where
+    for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
+    for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
+    for<'a> &'a str: ColumnIndex<D::Row>,
+    for<'q> i64: Encode<'q, D> + Type<D>,
+    for<'q> f64: Decode<'q, D> + Type<D>,
+    for<'q> &'q str: Encode<'q, D> + Type<D>,
+{
+    Ok(
+        sqlx::query("SELECT best_score FROM scores WHERE user_id = $1 AND project_id = $2")
+            .bind(user_id)
+            .bind(project_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| row.try_get("best_score"))
+            .transpose()?,
+    )
+}
 
 const SAVE_RESULT: &str = "INSERT INTO results
         (submission_id, spec_version, score, bonus, passed, duration_ms, report, graded_by,
@@ -638,6 +723,17 @@ where
                 .await?;
         }
         if let Outcome::Graded(result) = outcome {
+            // The learner's row is locked first, so that two results of one learner are summed
+            // one after the other (each statement then sees the other's committed scores).
+            let learner = sqlx::query(
+                "UPDATE users SET best_total = best_total WHERE id = $1 RETURNING role, cohort",
+            )
+            .bind(job.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let role: String = learner.try_get("role")?;
+            let cohort: Option<String> = learner.try_get("cohort")?;
+            let best_before = best_score(&mut tx, job.user_id, &job.project_id).await?;
             sqlx::query(UPDATE_SCORES)
                 .bind(job.user_id)
                 .bind(&job.project_id)
@@ -647,6 +743,66 @@ where
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+            if role == Role::Learner.as_str() {
+                let best = best_score(&mut tx, job.user_id, &job.project_id)
+                    .await?
+                    .unwrap_or_default();
+                sqlx::query(ADD_TO_CLASS_TOTALS)
+                    .bind(&job.project_id)
+                    .bind(cohort.unwrap_or_default())
+                    .bind(i64::from(best_before.is_none()))
+                    .bind(best - best_before.unwrap_or_default())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            // The learner's sums for the class grid, from the scores just written.
+            sqlx::query(
+                "UPDATE users SET
+                    best_total = (SELECT SUM(best_score) FROM scores WHERE user_id = $1),
+                    projects_below_half = (SELECT COUNT(*) FROM scores
+                        WHERE user_id = $1 AND best_score < $2)
+                WHERE id = $1",
+            )
+            .bind(job.user_id)
+            .bind(crate::dashboard::STRUGGLING_BELOW)
+            .execute(&mut *tx)
+            .await?;
+            // The failed checks of the latest submission replace those of the one before; an
+            // older submission graded late leaves them as they are.
+            let latest: Option<i64> = sqlx::query(
+                "SELECT latest_submission FROM scores WHERE user_id = $1 AND project_id = $2",
+            )
+            .bind(job.user_id)
+            .bind(&job.project_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| row.try_get("latest_submission"))
+            .transpose()?;
+            if latest == Some(job.id) {
+                sqlx::query(
+                    "DELETE FROM latest_failed_checks WHERE user_id = $1 AND project_id = $2",
+                )
+                .bind(job.user_id)
+                .bind(&job.project_id)
+                .execute(&mut *tx)
+                .await?;
+                for check in failed_checks(&result.report) {
+                    sqlx::query(
+                        "INSERT INTO latest_failed_checks (user_id, project_id, submission_id,
+                            task_id, task_title, check_name, verdict)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(job.user_id)
+                    .bind(&job.project_id)
+                    .bind(job.id)
+                    .bind(check.task_id)
+                    .bind(check.task_title)
+                    .bind(check.name)
+                    .bind(check.verdict)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
             for (verdict, count) in &result.verdicts {
                 sqlx::query(
                     "INSERT INTO verdict_counts (verdict, count) VALUES ($1, $2)

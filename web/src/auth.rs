@@ -115,6 +115,41 @@ pub fn check_user_name(name: &str) -> Result<String, AccountError> {
     Ok(name.to_owned())
 }
 
+/// Most characters a cohort's name may have.
+pub const MAX_COHORT_CHARS: usize = 64;
+
+/// A cohort's name as given, trimmed: letters, digits, `.`, `_` and `-` (it travels in
+/// dashboard links and CSV files as it is).
+pub fn check_cohort(cohort: &str) -> Result<String, AccountError> {
+    let cohort = cohort.trim();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+    if cohort.is_empty()
+        || cohort.chars().count() > MAX_COHORT_CHARS
+        || !cohort.chars().all(allowed)
+    {
+        return Err(AccountError::Refused(format!(
+            "a cohort is 1 to {MAX_COHORT_CHARS} letters, digits, `.`, `_` or `-`, e.g. 2026-spring"
+        )));
+    }
+    Ok(cohort.to_owned())
+}
+
+/// Puts the user `name` in `cohort`, or in none.
+pub async fn set_cohort(
+    store: &dyn Store,
+    name: &str,
+    cohort: Option<&str>,
+) -> Result<(), AccountError> {
+    let cohort = cohort.map(check_cohort).transpose()?;
+    match store.dashboard().set_cohort(name, cohort.as_deref()).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(AccountError::Refused(format!(
+            "no user `{name}`; add one with `checker user add {name}`"
+        ))),
+        Err(e) => Err(AccountError::Failed(e.to_string())),
+    }
+}
+
 /// The password policy: at least [`MIN_PASSWORD_CHARS`] characters.
 pub fn check_password(password: &str) -> Result<(), AccountError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {

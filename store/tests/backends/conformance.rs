@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use store::dashboard::{GridFilter, GridOrder, GridQuery, ProjectMean};
 use store::git::GitSource;
 use store::{
     GradedResult, NewSubmission, Outcome, ProjectVersion, Role, Slot, Status, Store, StoreError,
@@ -71,6 +72,17 @@ async fn grade_next(store: &dyn Store, outcome: Outcome) -> i64 {
     job.id
 }
 
+/// The first page of 10 of the class grid.
+fn page(filter: GridFilter, order: GridOrder, descending: bool, offset: i64) -> GridQuery {
+    GridQuery {
+        filter,
+        order,
+        descending,
+        offset,
+        limit: 10,
+    }
+}
+
 #[tokio::test]
 async fn users_and_tokens() {
     on_both_backends("users", |store| async move {
@@ -117,13 +129,14 @@ async fn users_and_tokens() {
         assert_eq!(dashboard.user_by_name("nobody").await.unwrap(), None);
         store.add_user("bob", Role::Learner, "h").await.unwrap();
         let learners: Vec<String> = dashboard
-            .learners()
+            .grid_page(&page(GridFilter::default(), GridOrder::Name, false, 0))
             .await
             .unwrap()
+            .rows
             .into_iter()
             .map(|u| u.name)
             .collect();
-        assert_eq!(learners, ["ada", "bob"]);
+        assert_eq!(learners, ["ada", "bob"], "learners only, by name");
     })
     .await;
 }
@@ -548,16 +561,22 @@ async fn dashboard_sessions_histories_and_the_class_grid() {
             .unwrap();
         assert_eq!(of_p.iter().map(|s| s.id).collect::<Vec<_>>(), [p2]);
 
-        let grid = dashboard.grid_scores().await.unwrap();
-        assert_eq!(grid.len(), 1);
-        assert_eq!(grid[0].user_id, ada.id);
-        assert_eq!(grid[0].best, [("p".to_owned(), 100.0)]);
+        let grid = dashboard
+            .grid_page(&page(GridFilter::default(), GridOrder::Name, false, 0))
+            .await
+            .unwrap();
+        assert_eq!(grid.total, 2);
+        assert_eq!(grid.rows[0].user_id, ada.id);
+        assert_eq!(grid.rows[0].best, [("p".to_owned(), 100.0)]);
+        assert!(grid.rows[1].best.is_empty(), "bob is not graded yet");
 
+        // `result()`'s reports hold no tasks: nothing failed, one learner graded on p.
+        let failing = dashboard.failing_checks("p", None).await.unwrap();
+        assert_eq!((failing.graded, failing.checks.len()), (1, 0));
         assert_eq!(
-            dashboard.latest_reports("p").await.unwrap(),
-            ["{\"score\":100}"]
+            dashboard.failing_checks("q", None).await.unwrap(),
+            Default::default()
         );
-        assert!(dashboard.latest_reports("q").await.unwrap().is_empty());
     })
     .await;
 }
@@ -713,6 +732,315 @@ async fn git_sources_links_deliveries_and_callbacks() {
             .await
             .unwrap();
         assert!(git.due_callbacks(i64::MAX, 10).await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_class_grid_pages_sorts_and_filters_by_cohort_project_and_struggling() {
+    on_both_backends("grid", |store| async move {
+        let dashboard = store.dashboard();
+        // Upper case sorts before lower case on both databases, as in Rust.
+        let names = ["ada", "Bob", "cy", "dee", "eve"];
+        let mut ids = Vec::new();
+        for name in names {
+            ids.push(store.add_user(name, Role::Learner, "h").await.unwrap().id);
+        }
+        let prof = store.add_user("prof", Role::Instructor, "h").await.unwrap();
+        for (name, cohort) in [("ada", "2026-a"), ("Bob", "2026-a"), ("cy", "2026-b")] {
+            assert!(dashboard.set_cohort(name, Some(cohort)).await.unwrap());
+        }
+        assert!(!dashboard.set_cohort("nobody", Some("x")).await.unwrap());
+        // An instructor's cohort is no learner's.
+        assert!(dashboard.set_cohort("prof", Some("staff")).await.unwrap());
+        assert_eq!(
+            dashboard.cohorts().await.unwrap(),
+            [("2026-a".to_owned(), 2), ("2026-b".to_owned(), 1)]
+        );
+        // p: ada 100, Bob 40, cy 60; q: ada 20, dee 90. eve has nothing; prof has a score.
+        let graded_ones = [
+            (ids[0], "p", 100.0),
+            (ids[1], "p", 40.0),
+            (ids[2], "p", 60.0),
+            (ids[0], "q", 20.0),
+            (ids[3], "q", 90.0),
+            (prof.id, "p", 0.0),
+        ];
+        for (user, project, score) in graded_ones {
+            submit(&*store, user, project).await;
+            grade_next(&*store, graded(score)).await;
+        }
+        let names_of = |query: GridQuery| {
+            let dashboard = store.dashboard();
+            async move {
+                let page = dashboard.grid_page(&query).await.unwrap();
+                let names: Vec<String> = page.rows.into_iter().map(|r| r.name).collect();
+                (page.total, names)
+            }
+        };
+        let all = GridFilter::default();
+        assert_eq!(
+            names_of(page(all.clone(), GridOrder::Name, false, 0)).await,
+            (
+                5,
+                ["Bob", "ada", "cy", "dee", "eve"]
+                    .map(String::from)
+                    .to_vec()
+            )
+        );
+        assert_eq!(
+            names_of(page(all.clone(), GridOrder::Name, true, 0))
+                .await
+                .1,
+            ["eve", "dee", "cy", "ada", "Bob"]
+        );
+        // Mean: ada 120, dee 90, cy 60, Bob 40, eve 0 (sums over the same columns).
+        assert_eq!(
+            names_of(page(all.clone(), GridOrder::Mean, true, 0))
+                .await
+                .1,
+            ["ada", "dee", "cy", "Bob", "eve"]
+        );
+        // By project: never graded sorts below 0, ties by name A to Z in both directions.
+        let by_p = GridOrder::Project("p".into());
+        assert_eq!(
+            names_of(page(all.clone(), by_p.clone(), true, 0)).await.1,
+            ["ada", "cy", "Bob", "dee", "eve"]
+        );
+        assert_eq!(
+            names_of(page(all.clone(), by_p.clone(), false, 0)).await.1,
+            ["dee", "eve", "Bob", "cy", "ada"]
+        );
+        // Pages of 2 follow the order and count every learner the filter keeps.
+        let mut paged = Vec::new();
+        for offset in [0, 2, 4] {
+            let mut query = page(all.clone(), by_p.clone(), true, offset);
+            query.limit = 2;
+            let (total, names) = names_of(query).await;
+            assert_eq!(total, 5);
+            paged.extend(names);
+        }
+        assert_eq!(paged, ["ada", "cy", "Bob", "dee", "eve"]);
+        // Past the end: no rows, the total still counted.
+        assert_eq!(
+            names_of(page(all.clone(), GridOrder::Name, false, 10)).await,
+            (5, vec![])
+        );
+
+        let cohort_a = GridFilter {
+            cohort: Some("2026-a".into()),
+            ..GridFilter::default()
+        };
+        assert_eq!(
+            names_of(page(cohort_a.clone(), GridOrder::Mean, false, 0)).await,
+            (2, ["Bob", "ada"].map(String::from).to_vec())
+        );
+        // Struggling: a submitted project under 50% (ada's q, Bob's p); eve submitted nothing.
+        let struggling = GridFilter {
+            struggling: true,
+            ..GridFilter::default()
+        };
+        assert_eq!(
+            names_of(page(struggling.clone(), GridOrder::Name, false, 0))
+                .await
+                .1,
+            ["Bob", "ada"]
+        );
+        // On project p alone only Bob is under 50%, and his cells are p's only.
+        let struggling_on_p = GridFilter {
+            project: Some("p".into()),
+            struggling: true,
+            ..GridFilter::default()
+        };
+        let on_p = dashboard
+            .grid_page(&page(struggling_on_p.clone(), GridOrder::Mean, false, 0))
+            .await
+            .unwrap();
+        assert_eq!(on_p.total, 1);
+        assert_eq!(on_p.rows[0].best, [("p".to_owned(), 40.0)]);
+        assert_eq!(on_p.rows[0].cohort.as_deref(), Some("2026-a"));
+        // A project filter keeps every learner (the cells are that project's); mean is p's.
+        let only_q = GridFilter {
+            project: Some("q".into()),
+            ..GridFilter::default()
+        };
+        let q = dashboard
+            .grid_page(&page(only_q.clone(), GridOrder::Mean, true, 0))
+            .await
+            .unwrap();
+        assert_eq!(q.total, 5);
+        assert_eq!(q.rows[0].name, "dee");
+        assert_eq!(q.rows[1].best, [("q".to_owned(), 20.0)]);
+
+        // Class means over the learners a filter keeps (the instructor's 0 is not one).
+        let means_of = |filter: GridFilter| {
+            let dashboard = store.dashboard();
+            async move {
+                let mut means = dashboard.grid_means(&filter).await.unwrap();
+                means.sort_by(|a, b| a.project_id.cmp(&b.project_id));
+                means
+            }
+        };
+        assert_eq!(
+            means_of(all).await,
+            [
+                ProjectMean {
+                    project_id: "p".into(),
+                    mean: 200.0 / 3.0,
+                    learners: 3
+                },
+                ProjectMean {
+                    project_id: "q".into(),
+                    mean: 55.0,
+                    learners: 2
+                },
+            ]
+        );
+        assert_eq!(
+            means_of(cohort_a.clone()).await,
+            [
+                ProjectMean {
+                    project_id: "p".into(),
+                    mean: 70.0,
+                    learners: 2
+                },
+                ProjectMean {
+                    project_id: "q".into(),
+                    mean: 20.0,
+                    learners: 1
+                },
+            ]
+        );
+        // The means compare a page's learners with the whole class (or cohort): struggling or
+        // not, every learner with a score counts.
+        let mean = |project: &str, mean: f64, learners: i64| ProjectMean {
+            project_id: project.into(),
+            mean,
+            learners,
+        };
+        assert_eq!(means_of(struggling_on_p).await, [mean("p", 200.0 / 3.0, 3)]);
+        // A learner who changes cohort takes their scores along.
+        assert!(dashboard.set_cohort("Bob", Some("2026-b")).await.unwrap());
+        assert_eq!(
+            means_of(cohort_a.clone()).await,
+            [mean("p", 100.0, 1), mean("q", 20.0, 1)]
+        );
+        let cohort_b = GridFilter {
+            cohort: Some("2026-b".into()),
+            ..GridFilter::default()
+        };
+        assert_eq!(means_of(cohort_b).await, [mean("p", 50.0, 2)]);
+        // A better score moves the mean; a worse one does not (best scores).
+        for score in [90.0, 10.0] {
+            submit(&*store, ids[1], "p").await;
+            grade_next(&*store, graded(score)).await;
+        }
+        let all_p = GridFilter {
+            project: Some("p".into()),
+            ..GridFilter::default()
+        };
+        assert_eq!(means_of(all_p).await, [mean("p", 250.0 / 3.0, 3)]);
+    })
+    .await;
+}
+
+/// A graded report of project `p` whose task `t` fails the checks named.
+fn failing(names: &[(&str, &str)]) -> Outcome {
+    let checks: Vec<String> = names
+        .iter()
+        .map(|(name, verdict)| format!("{{\"name\": \"{name}\", \"verdict\": \"{verdict}\"}}"))
+        .chain(["{\"name\": \"fine\", \"verdict\": \"passed\"}".to_owned()])
+        .collect();
+    let mut result = result(0.0, 0.0, 10);
+    result.report = format!(
+        "{{\"tasks\": [{{\"id\": \"t\", \"title\": \"Task T\", \"checks\": [{}]}}]}}",
+        checks.join(", ")
+    );
+    Outcome::Graded(result)
+}
+
+#[tokio::test]
+async fn the_checks_a_class_fails_most_count_latest_submissions_by_cohort() {
+    on_both_backends("failing", |store| async move {
+        let dashboard = store.dashboard();
+        let ada = store.add_user("ada", Role::Learner, "h").await.unwrap();
+        let bob = store.add_user("bob", Role::Learner, "h").await.unwrap();
+        dashboard.set_cohort("ada", Some("north")).await.unwrap();
+        // ada's first submission fails `a`, her latest fails `b`; bob's fails `b` and `c`.
+        submit(&*store, ada.id, "p").await;
+        grade_next(&*store, failing(&[("a", "wrong_output")])).await;
+        submit(&*store, ada.id, "p").await;
+        grade_next(&*store, failing(&[("b", "time_limit")])).await;
+        submit(&*store, bob.id, "p").await;
+        grade_next(
+            &*store,
+            failing(&[("b", "wrong_output"), ("c", "missing_file")]),
+        )
+        .await;
+        // A platform failure's report is not a learner's result.
+        submit(&*store, bob.id, "p").await;
+        let failed = Outcome::Failed {
+            error: "boom".into(),
+            report: match failing(&[("d", "internal_error")]) {
+                Outcome::Graded(result) => Some(result),
+                Outcome::Failed { .. } => unreachable!(),
+            },
+        };
+        grade_next(&*store, failed).await;
+
+        let class = dashboard.failing_checks("p", None).await.unwrap();
+        assert_eq!(class.graded, 2);
+        let rows: Vec<(&str, i64, Vec<(String, i64)>)> = class
+            .checks
+            .iter()
+            .map(|c| (c.check_name.as_str(), c.learners, c.verdicts.clone()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "b",
+                    2,
+                    vec![("time_limit".into(), 1), ("wrong_output".into(), 1)]
+                ),
+                ("c", 1, vec![("missing_file".into(), 1)]),
+            ]
+        );
+        assert_eq!(class.checks[0].task_title, "Task T");
+        // An older submission graded after a newer one leaves the newer one's failed checks.
+        let older = submit(&*store, bob.id, "q").await;
+        let newer = submit(&*store, bob.id, "q").await;
+        let first = store
+            .claim("w", Duration::from_secs(60))
+            .await
+            .unwrap()
+            .unwrap();
+        let second = store
+            .claim("w", Duration::from_secs(60))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((first.id, second.id), (older, newer));
+        assert!(
+            store
+                .finish(&second, &failing(&[("new", "wrong_output")]))
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .finish(&first, &failing(&[("old", "wrong_output")]))
+                .await
+                .unwrap()
+        );
+        let q = dashboard.failing_checks("q", None).await.unwrap();
+        let names: Vec<&str> = q.checks.iter().map(|c| c.check_name.as_str()).collect();
+        assert_eq!((q.graded, names), (1, vec!["new"]));
+
+        let north = dashboard.failing_checks("p", Some("north")).await.unwrap();
+        assert_eq!(north.graded, 1);
+        assert_eq!(north.checks.len(), 1);
+        assert_eq!(north.checks[0].verdicts, [("time_limit".to_owned(), 1)]);
     })
     .await;
 }

@@ -282,3 +282,109 @@ async fn both_backends_migrate_to_the_same_schema() {
     assert_eq!(lite.foreign_keys, pg.foreign_keys, "foreign keys");
     assert_eq!(lite.migrations, pg.migrations, "migrations applied");
 }
+
+/// Migrates `db` with every migration of `folder` before `version`: the database a release
+/// with migration `version` meets.
+async fn migrate_before<DB: sqlx::Database>(pool: &sqlx::Pool<DB>, folder: &str, version: i64)
+where
+    DB::Connection: sqlx::migrate::Migrate,
+{
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+    let mut migrator = sqlx::migrate::Migrator::new(path.as_path()).await.unwrap();
+    let older: Vec<_> = migrator
+        .migrations
+        .iter()
+        .filter(|m| m.version < version)
+        .cloned()
+        .collect();
+    migrator.migrations = older.into();
+    migrator.run(pool).await.unwrap();
+}
+
+/// A learner, a graded submission whose report fails two checks of one task, and its scores.
+const BEFORE_FAILED_CHECKS: [&str; 4] = [
+    "INSERT INTO users (id, name, role, password_hash, created_at) VALUES (1, 'ada', 'learner', 'x', 1)",
+    "INSERT INTO submissions (id, user_id, project_id, spec_version, source, status, attempts,
+        not_before, created_at) VALUES (7, 1, 'p', 'v1', 'upload', 'graded', 1, 1, 1)",
+    r#"INSERT INTO results (submission_id, spec_version, score, bonus, passed, duration_ms, report,
+        graded_by, created_at) VALUES (7, 'v1', 0, 0, FALSE, 1, '{"tasks": [
+            {"id": "0-a", "title": "Task A", "checks": [
+                {"name": "prints", "verdict": "wrong_output"},
+                {"name": "exits", "verdict": "passed"},
+                {"name": "runs", "verdict": "time_limit"}]},
+            {"id": "1-b", "title": "Task B", "checks": []}]}', 'w', 1)"#,
+    "INSERT INTO scores (user_id, project_id, best_score, best_bonus, best_submission,
+        latest_score, latest_bonus, latest_submission, graded, updated_at)
+        VALUES (1, 'p', 0, 0, 7, 0, 0, 7, 1, 1)",
+];
+
+#[tokio::test]
+async fn a_database_from_before_cohorts_gets_its_sums_and_failed_checks_filled_in() {
+    let mut databases = vec![TestDb::sqlite()];
+    databases.extend(TestDb::postgres("backfill").await);
+    for db in databases {
+        match db.backend() {
+            store::Backend::Sqlite => {
+                let options: sqlx::sqlite::SqliteConnectOptions = db.url.expose().parse().unwrap();
+                let pool = sqlx::SqlitePool::connect_with(options.create_if_missing(true))
+                    .await
+                    .unwrap();
+                migrate_before(&pool, "migrations/sqlite", 7).await;
+                for sql in BEFORE_FAILED_CHECKS {
+                    sqlx::query(sql).execute(&pool).await.unwrap();
+                }
+                pool.close().await;
+            }
+            store::Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(db.url.expose()).await.unwrap();
+                migrate_before(&pool, "migrations/postgres", 7).await;
+                for sql in BEFORE_FAILED_CHECKS {
+                    sqlx::query(sql).execute(&pool).await.unwrap();
+                }
+                pool.close().await;
+            }
+        }
+        let store = store::open(&db.url).await.unwrap();
+        let failing = store.dashboard().failing_checks("p", None).await.unwrap();
+        let found: Vec<(&str, &str, &str, i64)> = failing
+            .checks
+            .iter()
+            .map(|c| {
+                (
+                    c.task_title.as_str(),
+                    c.check_name.as_str(),
+                    c.verdicts[0].0.as_str(),
+                    c.learners,
+                )
+            })
+            .collect();
+        assert_eq!(failing.graded, 1, "{:?}", db.backend());
+        assert_eq!(
+            found,
+            [
+                ("Task A", "prints", "wrong_output", 1),
+                ("Task A", "runs", "time_limit", 1)
+            ],
+            "{:?}",
+            db.backend()
+        );
+        // ada's 0% on p makes her struggling, from the sums migration 7 filled in.
+        let struggling = store
+            .dashboard()
+            .grid_page(&store::dashboard::GridQuery {
+                filter: store::dashboard::GridFilter {
+                    struggling: true,
+                    ..Default::default()
+                },
+                order: store::dashboard::GridOrder::Mean,
+                descending: true,
+                offset: 0,
+                limit: 10,
+            })
+            .await
+            .unwrap();
+        assert_eq!(struggling.total, 1, "{:?}", db.backend());
+        drop(store);
+        db.remove().await;
+    }
+}

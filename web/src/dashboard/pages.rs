@@ -2,13 +2,17 @@
 
 use std::collections::HashMap;
 
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use checker::report::{Report, TaskReport};
+use futures_util::StreamExt;
 use maud::{Markup, html};
 use serde::Deserialize;
-use store::dashboard::SubmissionSummary;
+use store::dashboard::{
+    GridFilter, GridOrder, GridQuery, ProjectMean, STRUGGLING_BELOW, SubmissionSummary,
+};
 use store::{ScoreRecord, Status, User};
 
 use super::PageError;
@@ -402,106 +406,177 @@ pub(crate) async fn submission_events(
         .into_response()
 }
 
-#[derive(Deserialize)]
-pub(crate) struct GridQuery {
+/// Rows of a class grid page when the link does not say.
+const PAGE_SIZE: u32 = 50;
+/// Most rows a class grid page shows (`size=` above is cut to it).
+const MAX_PAGE_SIZE: u32 = 100;
+/// Rows the CSV reads from the database at a time while it streams.
+const CSV_BATCH: i64 = 500;
+
+/// The class grid's query string: order, filters and page. Empty values (a form's "all")
+/// mean no filter.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct GridParams {
     sort: Option<String>,
     dir: Option<String>,
+    cohort: Option<String>,
+    project: Option<String>,
+    struggling: Option<String>,
+    page: Option<u32>,
+    size: Option<u32>,
 }
 
-/// The order asked for: scores high to low unless `dir=asc`, names A to Z unless `dir=desc`.
-fn descending(query: &GridQuery) -> bool {
-    match query.dir.as_deref() {
-        Some(dir) => dir == "desc",
-        None => query.sort.as_deref().is_some_and(|sort| sort != "name"),
+impl GridParams {
+    fn sort(&self) -> &str {
+        self.sort
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .unwrap_or("name")
     }
-}
 
-/// Learners x projects: best scores.
-struct Grid {
-    columns: Vec<(String, String)>,
-    rows: Vec<GridRow>,
-}
-
-struct GridRow {
-    name: String,
-    /// Best score per column.
-    cells: Vec<Option<f64>>,
-    /// Mean of the best scores over every project (none counts as 0).
-    mean: f64,
-}
-
-async fn grid(state: &AppState, query: &GridQuery) -> Result<Grid, PageError> {
-    let dashboard = state.store.dashboard();
-    let learners = dashboard.learners().await?;
-    let scores = dashboard.grid_scores().await?;
-    let columns = project_columns(
-        state,
-        scores
-            .iter()
-            .flat_map(|row| row.best.iter().map(|(p, _)| p.as_str())),
-    );
-    let column_of: HashMap<&str, usize> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, (id, _))| (id.as_str(), i))
-        .collect();
-    let row_of: HashMap<i64, usize> = learners
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.id, i))
-        .collect();
-    let mut rows: Vec<GridRow> = learners
-        .into_iter()
-        .map(|u| GridRow {
-            name: u.name,
-            cells: vec![None; columns.len()],
-            mean: 0.0,
-        })
-        .collect();
-    for scored in &scores {
-        let Some(&r) = row_of.get(&scored.user_id) else {
-            continue;
-        };
-        for (project, best) in &scored.best {
-            if let Some(&c) = column_of.get(project.as_str()) {
-                rows[r].cells[c] = Some(*best);
-            }
+    /// The order asked for: scores high to low unless `dir=asc`, names A to Z unless
+    /// `dir=desc`.
+    fn descending(&self) -> bool {
+        match self.dir.as_deref().filter(|d| !d.is_empty()) {
+            Some(dir) => dir == "desc",
+            None => self.sort() != "name",
         }
     }
-    for row in &mut rows {
-        let sum = row.cells.iter().flatten().fold(0.0, |sum, best| sum + best);
-        row.mean = if columns.is_empty() {
-            0.0
+
+    fn filter(&self) -> GridFilter {
+        let given = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
+        GridFilter {
+            cohort: given(&self.cohort),
+            project: given(&self.project),
+            struggling: self.struggling.as_deref().is_some_and(|s| !s.is_empty()),
+        }
+    }
+
+    fn page(&self) -> u32 {
+        self.page.unwrap_or(1).max(1)
+    }
+
+    fn size(&self) -> u32 {
+        self.size.unwrap_or(PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
+    }
+
+    /// `path` with this query, changed by `change`; defaults are left out, so links stay short.
+    fn link(&self, path: &str, change: impl FnOnce(&mut GridParams)) -> String {
+        let mut params = self.clone();
+        change(&mut params);
+        let filter = params.filter();
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if params.sort() != "name" {
+            pairs.push(("sort", params.sort().to_owned()));
+        }
+        if let Some(dir) = params.dir.as_deref().filter(|d| !d.is_empty()) {
+            pairs.push(("dir", dir.to_owned()));
+        }
+        if let Some(cohort) = filter.cohort {
+            pairs.push(("cohort", cohort));
+        }
+        if let Some(project) = filter.project {
+            pairs.push(("project", project));
+        }
+        if filter.struggling {
+            pairs.push(("struggling", "1".to_owned()));
+        }
+        if params.page() > 1 {
+            pairs.push(("page", params.page().to_string()));
+        }
+        if params.size() != PAGE_SIZE {
+            pairs.push(("size", params.size().to_string()));
+        }
+        let query: Vec<String> = pairs
+            .iter()
+            .map(|(key, value)| format!("{key}={}", view::url_encode(value)))
+            .collect();
+        if query.is_empty() {
+            path.to_owned()
         } else {
-            sum / columns.len() as f64
-        };
+            format!("{path}?{}", query.join("&"))
+        }
     }
-    let sort = query.sort.as_deref().unwrap_or("name");
-    let descending = descending(query);
-    let order = |o: std::cmp::Ordering| if descending { o.reverse() } else { o };
-    // Ties always go by name, A to Z.
-    if sort == "mean" {
-        rows.sort_by(|a, b| order(a.mean.total_cmp(&b.mean)).then_with(|| a.name.cmp(&b.name)));
-    } else if let Some(&c) = column_of.get(sort) {
-        let key = |row: &GridRow| row.cells[c].unwrap_or(-1.0);
-        rows.sort_by(|a, b| order(key(a).total_cmp(&key(b))).then_with(|| a.name.cmp(&b.name)));
-    } else {
-        rows.sort_by(|a, b| order(a.name.cmp(&b.name)));
-    }
-    Ok(Grid { columns, rows })
 }
 
-/// `GET /class?sort=name|mean|PROJECT&dir=asc|desc`: the learners x projects grid.
+/// The columns of a grid: the filter's project alone, or the curriculum's projects then any
+/// other with scores among the filter's learners.
+fn grid_columns(
+    state: &AppState,
+    filter: &GridFilter,
+    means: &[ProjectMean],
+) -> Vec<(String, String)> {
+    match &filter.project {
+        Some(project) => vec![(project.clone(), title_of(state, project))],
+        None => project_columns(state, means.iter().map(|m| m.project_id.as_str())),
+    }
+}
+
+/// The store's order for a sort key: a column's id, `mean`, or the name.
+fn grid_order(sort: &str, columns: &[(String, String)]) -> GridOrder {
+    if sort == "mean" {
+        GridOrder::Mean
+    } else if columns.iter().any(|(id, _)| id == sort) {
+        GridOrder::Project(sort.to_owned())
+    } else {
+        GridOrder::Name
+    }
+}
+
+/// A learner's best score in each column, and their mean over every column (none counts 0).
+fn grid_cells(
+    row: &store::dashboard::GridRow,
+    columns: &[(String, String)],
+) -> (Vec<Option<f64>>, f64) {
+    let cells: Vec<Option<f64>> = columns
+        .iter()
+        .map(|(id, _)| {
+            row.best
+                .iter()
+                .find(|(p, _)| p == id)
+                .map(|(_, best)| *best)
+        })
+        .collect();
+    let sum = cells.iter().flatten().fold(0.0, |sum, best| sum + best);
+    let mean = if columns.is_empty() {
+        0.0
+    } else {
+        sum / columns.len() as f64
+    };
+    (cells, mean)
+}
+
+/// `GET /class?sort=name|mean|PROJECT&dir=asc|desc&cohort=C&project=P&struggling=1&page=N&size=N`:
+/// one page of the learners x projects grid.
 pub(crate) async fn class(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<GridQuery>,
+    Query(params): Query<GridParams>,
 ) -> Result<Markup, PageError> {
     require_instructor(&viewer)?;
-    let grid = grid(&state, &query).await?;
-    let sort = query.sort.as_deref().unwrap_or("name");
-    let descending = descending(&query);
-    // A column's header link: sort by it, or flip the order when it already is.
+    let dashboard = state.store.dashboard();
+    let filter = params.filter();
+    let means = dashboard.grid_means(&filter).await?;
+    let columns = grid_columns(&state, &filter, &means);
+    let sort = params.sort();
+    let descending = params.descending();
+    let size = params.size();
+    let page_no = params.page();
+    let grid = dashboard
+        .grid_page(&GridQuery {
+            filter: filter.clone(),
+            order: grid_order(sort, &columns),
+            descending,
+            offset: i64::from(page_no - 1) * i64::from(size),
+            limit: i64::from(size),
+        })
+        .await?;
+    let cohorts = dashboard.cohorts().await?;
+    let pages = u32::try_from((grid.total + i64::from(size) - 1) / i64::from(size))
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let first_row = i64::from(page_no - 1) * i64::from(size) + 1;
+    // A column's header link: sort by it, or flip the order when it already is; back to page 1.
     let sort_link = |key: &str| {
         let dir = if key == sort {
             if descending { "asc" } else { "desc" }
@@ -510,7 +585,11 @@ pub(crate) async fn class(
         } else {
             "desc"
         };
-        format!("/class?sort={}&dir={dir}", view::url_encode(key))
+        params.link("/class", |p| {
+            p.sort = Some(key.to_owned());
+            p.dir = Some(dir.to_owned());
+            p.page = None;
+        })
     };
     let aria_sort = |key: &str| {
         (key == sort).then_some(if descending {
@@ -519,29 +598,87 @@ pub(crate) async fn class(
             "ascending"
         })
     };
-    let means: Vec<Option<f64>> = (0..grid.columns.len())
-        .map(|c| {
-            let scores: Vec<f64> = grid.rows.iter().filter_map(|r| r.cells[c]).collect();
-            (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
-        })
+    let page_link = |n: u32| params.link("/class", |p| p.page = Some(n));
+    let mean_of: HashMap<&str, f64> = means
+        .iter()
+        .map(|m| (m.project_id.as_str(), m.mean))
         .collect();
+    let curriculum: Vec<(String, String)> = project_columns(&state, std::iter::empty());
+    let filtered = filter != GridFilter::default();
+    let pager = html! {
+        nav.pager aria-label="Pages of learners" {
+            @if page_no > 1 {
+                a href=(page_link(1)) { "« First" }
+                a href=(page_link(page_no - 1)) rel="prev" { "‹ Previous" }
+            }
+            span { "Page " (page_no) " of " (pages) }
+            @if page_no < pages {
+                a href=(page_link(page_no + 1)) rel="next" { "Next ›" }
+                a href=(page_link(pages)) { "Last »" }
+            }
+        }
+    };
     let content = html! {
         h1 { "Class" }
-        p {
-            (count(grid.rows.len(), "learner")) " × " (count(grid.columns.len(), "project")) "; best scores. "
-            a href="/class.csv" download { "Download as CSV" }
+        form.filters method="get" action="/class" {
+            label for="cohort" { "Cohort" }
+            select #cohort name="cohort" {
+                option value="" { "All cohorts" }
+                @for (cohort, n) in &cohorts {
+                    option value=(cohort) selected[filter.cohort.as_deref() == Some(cohort)] {
+                        (cohort) " (" (n) ")"
+                    }
+                }
+            }
+            label for="project" { "Project" }
+            select #project name="project" {
+                option value="" { "All projects" }
+                @for (id, title) in &curriculum {
+                    option value=(id) selected[filter.project.as_deref() == Some(id)] { (title) }
+                }
+            }
+            label.check {
+                input type="checkbox" name="struggling" value="1" checked[filter.struggling];
+                " Struggling only"
+            }
+            input type="hidden" name="sort" value=(sort);
+            input type="hidden" name="dir" value=(if descending { "desc" } else { "asc" });
+            @if size != PAGE_SIZE { input type="hidden" name="size" value=(size); }
+            button type="submit" { "Show" }
+            @if filtered { a href="/class" { "Clear filters" } }
         }
-        @if grid.rows.is_empty() {
-            p.card.empty { "No learners yet. An operator adds them with "
-                code { "checker user add NAME --role learner" } "." }
+        p.muted.legend {
+            "Struggling: a best score under " (percent(STRUGGLING_BELOW))
+            " on a project they submitted (of those shown)."
+        }
+        p #summary {
+            (count(usize::try_from(grid.total).unwrap_or(usize::MAX), "learner"))
+            @if filtered { " match" }
+            " × " (count(columns.len(), "project")) "; best scores"
+            @if !grid.rows.is_empty() {
+                "; showing " (first_row) "–" (first_row + grid.rows.len() as i64 - 1)
+            }
+            ". "
+            a href=(params.link("/class.csv", |p| { p.page = None; p.size = None; })) download { "Download as CSV" }
+        }
+        @if grid.total == 0 {
+            @if filtered {
+                p.card.empty { "No learner matches these filters. " a href="/class" { "Show everyone" } }
+            } @else {
+                p.card.empty { "No learners yet. An operator adds them with "
+                    code { "checker user add NAME --role learner --cohort COHORT" } "." }
+            }
+        } @else if grid.rows.is_empty() {
+            p.card.empty { "There are only " (pages) " pages. " a href=(page_link(1)) { "Back to the first" } }
         } @else {
+            (pager)
             div.scroll {
                 table.grid {
                     caption.visually-hidden { "Best score of each learner on each project; select a column header to sort by it" }
                     thead {
                         tr {
                             th scope="col" aria-sort=[aria_sort("name")] { a href=(sort_link("name")) { "Learner" } }
-                            @for (id, title) in &grid.columns {
+                            @for (id, title) in &columns {
                                 th scope="col" aria-sort=[aria_sort(id)] {
                                     a href=(sort_link(id)) title=(title) { (title) }
                                 }
@@ -549,10 +686,15 @@ pub(crate) async fn class(
                             th scope="col" aria-sort=[aria_sort("mean")] { a href=(sort_link("mean")) { "Mean" } }
                         }
                         tr.summary {
-                            th scope="row" { "Class mean · checks failed most" }
-                            @for (i, (id, _)) in grid.columns.iter().enumerate() {
-                                td { a href=(format!("/class/projects/{}", view::segment(id))) {
-                                    @if let Some(mean) = means[i] { (percent((mean * 10.0).round() / 10.0)) } @else { "–" }
+                            th scope="row" {
+                                @if filter.cohort.is_some() { "Cohort mean" } @else { "Class mean" }
+                                " · checks failed most"
+                            }
+                            @for (id, _) in &columns {
+                                td { a href=(params.link(&format!("/class/projects/{}", view::segment(id)), |p| {
+                                    *p = GridParams { cohort: p.cohort.clone(), ..GridParams::default() };
+                                })) {
+                                    @if let Some(mean) = mean_of.get(id.as_str()) { (percent((mean * 10.0).round() / 10.0)) } @else { "–" }
                                 } }
                             }
                             td {}
@@ -560,20 +702,25 @@ pub(crate) async fn class(
                     }
                     tbody {
                         @for row in &grid.rows {
+                            @let (cells, mean) = grid_cells(row, &columns);
                             tr {
-                                th scope="row" { a href=(format!("/learners/{}", view::segment(&row.name))) { (row.name) } }
-                                @for cell in &row.cells {
+                                th scope="row" {
+                                    a href=(format!("/learners/{}", view::segment(&row.name))) { (row.name) }
+                                    @if let Some(cohort) = &row.cohort { " " span.tag { (cohort) } }
+                                }
+                                @for cell in &cells {
                                     @match cell {
                                         Some(best) => td class=(cell_class(*best)) { (checker::report::format_percent(*best)) },
                                         None => td.none { "–" },
                                     }
                                 }
-                                td { (checker::report::format_percent((row.mean * 10.0).round() / 10.0)) }
+                                td { (checker::report::format_percent((mean * 10.0).round() / 10.0)) }
                             }
                         }
                     }
                 }
             }
+            (pager)
         }
     };
     Ok(page("Class", Some(&viewer), None, content))
@@ -598,32 +745,78 @@ fn cell_class(score: f64) -> &'static str {
     }
 }
 
-/// `GET /class.csv`: the grid as CSV (best scores; empty when never graded).
+/// `GET /class.csv` with the grid's order and filters: every learner they keep (not one page),
+/// best scores, empty when never graded. Streamed a batch of rows at a time, so a school's
+/// class is never held whole in memory.
 pub(crate) async fn class_csv(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<GridQuery>,
+    Query(params): Query<GridParams>,
 ) -> Result<Response, PageError> {
     require_instructor(&viewer)?;
-    let grid = grid(&state, &query).await?;
-    let mut csv = String::from("learner");
-    for (id, _) in &grid.columns {
-        csv.push(',');
-        csv.push_str(&csv_field(id));
+    let filter = params.filter();
+    let means = state.store.dashboard().grid_means(&filter).await?;
+    let columns = grid_columns(&state, &filter, &means);
+    let mut head = String::from("learner,cohort");
+    for (id, _) in &columns {
+        head.push(',');
+        head.push_str(&csv_field(id));
     }
-    csv.push_str(",mean\r\n");
-    for row in &grid.rows {
-        csv.push_str(&csv_field(&row.name));
-        for cell in &row.cells {
-            csv.push(',');
-            if let Some(best) = cell {
-                csv.push_str(&checker::report::format_percent(*best));
-            }
+    head.push_str(",mean\r\n");
+    let query = GridQuery {
+        order: grid_order(params.sort(), &columns),
+        descending: params.descending(),
+        filter,
+        offset: 0,
+        limit: CSV_BATCH,
+    };
+    struct Batches {
+        state: AppState,
+        query: GridQuery,
+        columns: Vec<(String, String)>,
+        done: bool,
+    }
+    let batches = Batches {
+        state,
+        query,
+        columns,
+        done: false,
+    };
+    let rows = futures_util::stream::unfold(batches, |mut b| async move {
+        if b.done {
+            return None;
         }
-        csv.push(',');
-        csv.push_str(&checker::report::format_percent(row.mean));
-        csv.push_str("\r\n");
-    }
+        let page = match b.state.store.dashboard().grid_page(&b.query).await {
+            Ok(page) => page,
+            Err(error) => {
+                // The status line is gone: cut the body, so the download fails visibly
+                // rather than looking complete.
+                tracing::error!("class CSV: {error}");
+                b.done = true;
+                return Some((Err(std::io::Error::other(error.to_string())), b));
+            }
+        };
+        b.done = page.rows.len() < usize::try_from(b.query.limit).unwrap_or(0);
+        b.query.offset += b.query.limit;
+        let mut csv = String::new();
+        for row in &page.rows {
+            let (cells, mean) = grid_cells(row, &b.columns);
+            csv.push_str(&csv_field(&row.name));
+            csv.push(',');
+            csv.push_str(&csv_field(row.cohort.as_deref().unwrap_or_default()));
+            for cell in &cells {
+                csv.push(',');
+                if let Some(best) = cell {
+                    csv.push_str(&checker::report::format_percent(*best));
+                }
+            }
+            csv.push(',');
+            csv.push_str(&checker::report::format_percent(mean));
+            csv.push_str("\r\n");
+        }
+        Some((Ok(csv), b))
+    });
+    let body = futures_util::stream::once(async { Ok::<_, std::io::Error>(head) }).chain(rows);
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -632,7 +825,7 @@ pub(crate) async fn class_csv(
                 "attachment; filename=\"checker-scores.csv\"",
             ),
         ],
-        csv,
+        Body::from_stream(body),
     )
         .into_response())
 }
@@ -651,59 +844,54 @@ fn csv_field(text: &str) -> String {
     }
 }
 
-/// `GET /class/projects/{id}`: the checks a class fails most, on each learner's latest graded
-/// submission.
+#[derive(Deserialize)]
+pub(crate) struct CohortQuery {
+    cohort: Option<String>,
+}
+
+/// A stored verdict in words (one this release does not know is shown as stored).
+fn verdict_text(verdict: &str) -> String {
+    serde_json::from_value::<checker::report::Verdict>(serde_json::Value::from(verdict))
+        .map_or_else(
+            |_| verdict.to_owned(),
+            |v| view::verdict_words(v).1.to_owned(),
+        )
+}
+
+/// `GET /class/projects/{id}[?cohort=C]`: the checks a class (or a cohort) fails most, on each
+/// learner's latest graded submission.
 pub(crate) async fn class_project(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
+    Query(query): Query<CohortQuery>,
 ) -> Result<Markup, PageError> {
     require_instructor(&viewer)?;
-    let reports = state.store.dashboard().latest_reports(&id).await?;
-    if reports.is_empty() && state.curriculum.get(&id).is_none() {
+    let cohort = query.cohort.filter(|c| !c.is_empty());
+    let failing = state
+        .store
+        .dashboard()
+        .failing_checks(&id, cohort.as_deref())
+        .await?;
+    if failing.graded == 0 && state.curriculum.get(&id).is_none() {
         return Err(PageError::NotFound(format!(
-            "No project `{id}` on this server."
+            "No project `{}` on this server.",
+            crate::api::echo(&id)
         )));
     }
     let title = title_of(&state, &id);
-    struct Failing {
-        task: String,
-        check: String,
-        failed: usize,
-        verdicts: HashMap<checker::report::Verdict, usize>,
-    }
-    let mut failing: HashMap<(String, String), Failing> = HashMap::new();
-    let mut graded = 0usize;
-    for text in &reports {
-        let Ok(report) = serde_json::from_str::<Report>(text) else {
-            continue;
-        };
-        graded += 1;
-        for task in &report.tasks {
-            for check in &task.checks {
-                if check.verdict == checker::report::Verdict::Passed {
-                    continue;
-                }
-                let entry = failing
-                    .entry((task.id.clone(), check.name.clone()))
-                    .or_insert_with(|| Failing {
-                        task: task.title.clone(),
-                        check: check.name.clone(),
-                        failed: 0,
-                        verdicts: HashMap::new(),
-                    });
-                entry.failed += 1;
-                *entry.verdicts.entry(check.verdict).or_default() += 1;
-            }
-        }
-    }
-    let mut failing: Vec<Failing> = failing.into_values().collect();
-    failing.sort_by(|a, b| b.failed.cmp(&a.failed).then_with(|| a.check.cmp(&b.check)));
+    let graded = failing.graded;
+    let back = match &cohort {
+        Some(cohort) => format!("/class?cohort={}", view::url_encode(cohort)),
+        None => "/class".to_owned(),
+    };
     let content = html! {
-        p.crumbs { a href="/class" { "Class" } " › " (title) }
+        p.crumbs { a href=(back) { "Class" } " › " (title) }
         h1 { (title) ": checks failed most" }
-        p { "On the latest graded submission of each of " (graded) " learners." }
-        @if failing.is_empty() {
+        p { "On the latest graded submission of each of " (graded) " learners"
+            @if let Some(cohort) = &cohort { " of cohort " strong { (cohort) } }
+            "." }
+        @if failing.checks.is_empty() {
             p.card.empty { @if graded == 0 { "No graded submission yet." } @else { "✓ Every learner passes every check." } }
         } @else {
             div.scroll {
@@ -715,15 +903,14 @@ pub(crate) async fn class_project(
                         th scope="col" { "Verdicts" }
                     } }
                     tbody {
-                        @for f in failing.iter().take(50) {
-                            @let verdicts = most_common_first(&f.verdicts);
+                        @for f in failing.checks.iter().take(50) {
                             tr {
-                                td { (f.check) }
-                                td { (f.task) }
-                                td { (f.failed) " of " (graded) " (" (percent((f.failed as f64 * 1000.0 / graded as f64).round() / 10.0)) ")" }
-                                td { @for (i, (verdict, n)) in verdicts.iter().enumerate() {
+                                td { (f.check_name) }
+                                td { (f.task_title) }
+                                td { (f.learners) " of " (graded) " (" (percent((f.learners as f64 * 1000.0 / graded.max(1) as f64).round() / 10.0)) ")" }
+                                td { @for (i, (verdict, n)) in f.verdicts.iter().enumerate() {
                                     @if i > 0 { ", " }
-                                    (view::verdict_words(*verdict).1) " × " (n)
+                                    (verdict_text(verdict)) " × " (n)
                                 } }
                             }
                         }
@@ -738,15 +925,6 @@ pub(crate) async fn class_project(
         None,
         content,
     ))
-}
-
-/// Verdicts and their counts, the most common first.
-fn most_common_first(
-    counts: &HashMap<checker::report::Verdict, usize>,
-) -> Vec<(checker::report::Verdict, usize)> {
-    let mut list: Vec<_> = counts.iter().map(|(v, n)| (*v, *n)).collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_str().cmp(b.0.as_str())));
-    list
 }
 
 /// `GET /learners/{name}`: one learner's scores and submissions, for instructors.

@@ -1,0 +1,26 @@
+-- The checks each learner's latest graded submission of a project fails, one row each, replaced
+-- with the latest result: "the checks a class fails most" counts them in SQL instead of reading
+-- every learner's report.
+CREATE TABLE latest_failed_checks (
+    user_id       BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    project_id    TEXT   NOT NULL,
+    submission_id BIGINT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    task_id       TEXT   NOT NULL,
+    task_title    TEXT   NOT NULL,
+    check_name    TEXT   NOT NULL,
+    verdict       TEXT   NOT NULL
+);
+CREATE INDEX latest_failed_checks_project ON latest_failed_checks (project_id);
+CREATE INDEX latest_failed_checks_learner ON latest_failed_checks (user_id, project_id);
+
+INSERT INTO latest_failed_checks
+    (user_id, project_id, submission_id, task_id, task_title, check_name, verdict)
+SELECT sc.user_id, sc.project_id, sc.latest_submission, COALESCE(t.value ->> 'id', ''),
+    COALESCE(t.value ->> 'title', ''), COALESCE(c.value ->> 'name', ''), c.value ->> 'verdict'
+FROM scores sc
+JOIN results r ON r.submission_id = sc.latest_submission
+CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(r.report::jsonb -> 'tasks') = 'array'
+    THEN r.report::jsonb -> 'tasks' ELSE '[]'::jsonb END) t
+CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(t.value -> 'checks') = 'array'
+    THEN t.value -> 'checks' ELSE '[]'::jsonb END) c
+WHERE c.value ->> 'verdict' <> 'passed';
