@@ -94,6 +94,8 @@ pub struct Sandbox {
     pub(crate) permit: Option<OwnedSemaphorePermit>,
     /// Every upload so far (files, protected), to restore them after a restart.
     pub(crate) uploads: Mutex<Vec<(Vec<SandboxFile>, bool)>>,
+    /// When files were last copied in: a check's mark must come later than their timestamps.
+    pub(crate) uploaded_at: Mutex<Option<std::time::Instant>>,
     /// Whether a background process was started in the current check (until
     /// [`Sandbox::end_check`]); commands then leave other processes running.
     pub(crate) background: AtomicBool,
@@ -198,6 +200,7 @@ impl Sandbox {
             removed: false,
             memory: Mutex::new(MemoryCounters::default()),
             uploads: Mutex::new(Vec::new()),
+            uploaded_at: Mutex::new(None),
             permit: None,
             background: AtomicBool::new(false),
             runner: RunnerSlot::new(engine.runner),

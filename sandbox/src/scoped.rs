@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::archive::{self, SandboxFile};
 use crate::pod::Sandbox;
 use crate::run::{self, RunRequest};
-use crate::{SANDBOX_USER, SandboxError, WORK_DIR, runner};
+use crate::{SANDBOX_USER, SandboxError, WORK_DIR, lock, runner};
 
 impl Sandbox {
     /// Copies files into the work directory, protected, for the current check only: a restart
@@ -15,6 +15,7 @@ impl Sandbox {
     /// [`Sandbox::remove_changes_since`] with the mark returned) takes them away. Files already
     /// there under the same names are replaced, whoever owns them.
     pub async fn place_for_check(&self, files: &[SandboxFile]) -> Result<CheckMark, SandboxError> {
+        self.after_uploads().await;
         if files.is_empty() {
             return self.mark().await;
         }
@@ -36,6 +37,18 @@ impl Sandbox {
             }
         };
         CheckMark::parse(&placed)
+    }
+
+    /// Waits until the files copied in last are older than any mark taken from now on: a mark
+    /// is up to two tenths of a second early, and what was uploaded after it would count as a
+    /// change of the check's, removed at its end. Costs nothing unless a check follows an
+    /// upload at once (the runner makes that the rule for a lane's first hidden check).
+    async fn after_uploads(&self) {
+        let uploaded = *lock(&self.uploaded_at);
+        if let Some(uploaded) = uploaded {
+            let settled = uploaded + MARK_EARLY;
+            tokio::time::sleep_until(settled.into()).await;
+        }
     }
 
     async fn mark(&self) -> Result<CheckMark, SandboxError> {
@@ -154,6 +167,10 @@ impl Sandbox {
         Ok(String::from_utf8_lossy(&outcome.stdout).into_owned())
     }
 }
+
+/// How much earlier than the moment it is taken a mark may lie, with a margin (see
+/// [`CheckMark::parse`]).
+const MARK_EARLY: Duration = Duration::from_millis(300);
 
 /// A moment of the sandbox's clock, taken when a check's files were placed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -50,6 +50,7 @@ impl Sandbox {
         let script = format!("tar -x -f - -C {WORK_DIR} --no-overwrite-dir");
         let user = if protected { "0:0" } else { SANDBOX_USER };
         let (exit_code, stderr) = self.exec_with_input(&script, tarball, user).await?;
+        *lock(&self.uploaded_at) = Some(std::time::Instant::now());
         if exit_code != Some(0) {
             return Err(SandboxError::Upload(format!(
                 "tar exited with {exit_code:?}: {}",

@@ -646,6 +646,37 @@ async fn background_output_is_capped_and_its_time_limit_kills_it() {
     sandbox.remove().await.unwrap();
 }
 
+/// A check's clean-up removes what changed since its mark, which lies a little early: files
+/// uploaded just before a check (the runner makes a lane's first check follow its upload within
+/// milliseconds) must not count as the check's.
+#[tokio::test]
+async fn files_uploaded_just_before_a_check_survive_its_clean_up() {
+    let Some(engine) = engine().await else { return };
+    let pod = engine.open(&SandboxConfig::new(IMAGE)).await.unwrap();
+    for round in 0..3 {
+        let name = format!("learner-{round}.js");
+        pod.upload(&[SandboxFile::new(&name, b"1\n".to_vec())])
+            .await
+            .unwrap();
+        let mark = pod
+            .place_for_check(&[SandboxFile::new("hidden.js", b"h\n".to_vec())])
+            .await
+            .unwrap();
+        pod.run(&run("cp hidden.js copy.js")).await.unwrap();
+        pod.remove_changes_since(&mark, &["hidden.js"], &[])
+            .await
+            .unwrap();
+        let out = pod.run(&run("ls")).await.unwrap();
+        let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(listed.contains(&name), "round {round}: {listed}");
+        assert!(
+            !listed.contains("hidden.js") && !listed.contains("copy.js"),
+            "{listed}"
+        );
+    }
+    pod.remove().await.unwrap();
+}
+
 #[tokio::test]
 async fn files_placed_for_one_check_are_protected_gone_when_removed_and_never_restored() {
     let Some(engine) = engine().await else { return };
