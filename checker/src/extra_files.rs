@@ -44,10 +44,7 @@ impl ExtraFiles {
     /// stays inside one folder). The error names the pattern's index and what is wrong.
     pub fn new(patterns: &[String]) -> Result<ExtraFiles, (usize, String)> {
         if patterns.len() > MAX_PATTERNS {
-            return Err((
-                MAX_PATTERNS,
-                format!("more than {MAX_PATTERNS} patterns"),
-            ));
+            return Err((MAX_PATTERNS, format!("more than {MAX_PATTERNS} patterns")));
         }
         let mut builder = GlobSetBuilder::new();
         for (index, pattern) in patterns.iter().enumerate() {
@@ -153,7 +150,9 @@ impl ExtraFiles {
                 else {
                     continue;
                 };
-                if named.contains(&path.as_str()) || !self.wants(&path) || !seen.insert(path.clone())
+                if named.contains(&path.as_str())
+                    || !self.wants(&path)
+                    || !seen.insert(path.clone())
                 {
                     continue;
                 }
@@ -290,7 +289,8 @@ mod tests {
 
     #[test]
     fn takes_at_most_the_bounds() {
-        let many = (0..MAX_EXTRA_FILES + 5).map(|i| (format!("x/{i:03}.py"), LearnerFile::new("1")));
+        let many =
+            (0..MAX_EXTRA_FILES + 5).map(|i| (format!("x/{i:03}.py"), LearnerFile::new("1")));
         let extras = extra(&["x/*.py"]).select(many, &[]);
         assert_eq!(extras.files.len(), MAX_EXTRA_FILES);
         assert_eq!(extras.left_out.len(), 5);

@@ -325,4 +325,33 @@ mod tests {
         );
         assert_eq!(submission.file("8-clean_set.js"), Err(FileProblem::Missing));
     }
+
+    #[test]
+    fn uploaded_files_keep_the_extra_files_the_globs_accept() {
+        let project = crate::spec::Project::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../tasks/0x02-Session_authentication"),
+        )
+        .unwrap();
+        let files = BTreeMap::from([
+            ("api/v1/app.py".to_owned(), LearnerFile::new("app")),
+            ("api/v1/auth/helpers.py".to_owned(), LearnerFile::new("h")),
+            ("config.py".to_owned(), LearnerFile::new("c")),
+            // A grader file's name and files outside the globs are never taken.
+            ("seed_users.py".to_owned(), LearnerFile::new("x")),
+            ("api/v1/notes.md".to_owned(), LearnerFile::new("n")),
+            ("node_modules/x.py".to_owned(), LearnerFile::new("j")),
+        ]);
+        let submission = Submission::from_files(files, &project);
+        let present: Vec<&str> = submission.present().map(|(path, _)| path).collect();
+        assert_eq!(
+            present,
+            ["api/v1/app.py", "api/v1/auth/helpers.py", "config.py"]
+        );
+        assert_eq!(
+            submission.file("api/v1/auth/helpers.py"),
+            Err(FileProblem::Missing),
+            "an extra file is no named file"
+        );
+    }
 }

@@ -77,8 +77,7 @@ mod tests {
         std::fs::write(dir.path().join("api/v1/auth/helpers.py"), "h").unwrap();
         std::fs::write(dir.path().join("api/v1/auth/notes.md"), "n").unwrap();
         let names = ["api/v1/auth/auth.py".to_owned()];
-        let packed =
-            read_project_files(dir.path(), &names, &["api/**/*.py".to_owned()]).unwrap();
+        let packed = read_project_files(dir.path(), &names, &["api/**/*.py".to_owned()]).unwrap();
         assert_eq!(
             packed.files.keys().collect::<Vec<_>>(),
             ["api/v1/auth/auth.py", "api/v1/auth/helpers.py"]

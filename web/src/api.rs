@@ -616,10 +616,9 @@ async fn submit(
     .map_err(ApiError::internal)?
     .map_err(upload_refused)?;
     let named: Vec<&str> = wanted.iter().map(String::as_str).collect();
-    let (named_files, others): (BTreeMap<_, _>, BTreeMap<_, _>) =
-        std::mem::take(&mut unpacked)
-            .into_iter()
-            .partition(|(path, _)| named.contains(&path.as_str()));
+    let (named_files, others): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut unpacked)
+        .into_iter()
+        .partition(|(path, _)| named.contains(&path.as_str()));
     let extras = project.extra_files.select(others, &named);
     let files: Vec<StoredFile> = named_files
         .into_iter()

@@ -324,7 +324,14 @@ fn the_curriculum_reports_every_broken_project_and_keeps_the_good_ones() {
 fn the_json_schema_describes_every_key() {
     let schema = json_schema().to_string();
     for key in [
-        "runtime", "tasks", "checks", "expect", "stdout", "compare", "hidden", "gate",
+        "runtime",
+        "tasks",
+        "checks",
+        "expect",
+        "stdout",
+        "compare",
+        "hidden",
+        "gate",
         "extra_files",
     ] {
         assert!(schema.contains(&format!("\"{key}\"")), "schema lacks {key}");

@@ -293,7 +293,9 @@ impl Validator {
                 self.error(
                     at,
                     format!("extra_files pattern is not allowed: {why}"),
-                    Some("write a glob relative to the learner's project folder, e.g. `api/**/*.py`"),
+                    Some(
+                        "write a glob relative to the learner's project folder, e.g. `api/**/*.py`",
+                    ),
                 );
                 ExtraFiles::default()
             }
