@@ -1,55 +1,77 @@
-"""Start-up hook of the checks (PYTHONPATH=/work): SQLAlchemy 1.3's session lifetime on 1.4.
+"""Start-up hook of the checks (PYTHONPATH=/work): SQLAlchemy 1.3's behaviour on Debian's 1.4
+where learners' passing solutions depended on it. Nothing is imported until the learner's code
+imports SQLAlchemy; only these two modules are patched, each after it has loaded.
 
-In SQLAlchemy 1.3 (the school's), Session.commit() began the next transaction at once, and that
-transaction referred back to its Session: a Session nobody held any more lived on until Python's
-cycle collector ran, so the objects it had loaded stayed attached and could reload expired
-attributes. Debian's 1.4 begins transactions lazily, so such a Session is freed as soon as the
-last reference goes, and reading `user.id` after `add_user` raises DetachedInstanceError. DB
-classes that open a session per call and drop it passed at school; this gives every Session the
-same reference cycle (and lifetime) as 1.3, and changes nothing else. It is installed lazily:
-nothing is imported until the learner's code imports SQLAlchemy.
+- Session lifetime. Under 1.3 (the school's) a Session that a DB method opened and dropped kept
+  its objects attached, so `user.id` after `add_user` reloaded the expired attribute. 1.4 frees
+  such a Session at once and the read raises DetachedInstanceError. Sessions are kept alive for
+  the process here (close() still detaches, as in both versions).
+- Query.update() with a name that is no column raised InvalidRequestError in 1.3 (which the
+  task's ValueError is made from); 1.4 raises CompileError ("Unconsumed column names"). That
+  CompileError is raised as InvalidRequestError here.
 """
 import importlib.machinery
 import sys
 
-TARGET = "sqlalchemy.orm.session"
+_SESSIONS = []
 
 
-def _keep_sessions_as_1_3_did(module):
-    """Every Session refers to itself, as 1.3's did through its transaction."""
+def _patch_session(module):
+    """Every Session stays reachable, as 1.3's did."""
     original = module.Session.__init__
 
     def __init__(self, *args, **kwargs):
         original(self, *args, **kwargs)
-        self._lifetime_as_in_sqlalchemy_1_3 = self
+        _SESSIONS.append(self)
 
     module.Session.__init__ = __init__
+
+
+def _patch_query(module):
+    """Query.update raises 1.3's error for a name that is no column."""
+    from sqlalchemy import exc
+    original = module.Query.update
+
+    def update(self, *args, **kwargs):
+        try:
+            return original(self, *args, **kwargs)
+        except exc.CompileError as error:
+            if "Unconsumed column names" not in str(error):
+                raise
+            raise exc.InvalidRequestError(str(error)) from error
+
+    module.Query.update = update
+
+
+PATCHES = {"sqlalchemy.orm.session": _patch_session,
+           "sqlalchemy.orm.query": _patch_query}
 
 
 class _PatchingLoader:
     """Runs the real loader, then patches the module."""
 
-    def __init__(self, loader):
+    def __init__(self, loader, patch):
         self.loader = loader
+        self.patch = patch
 
     def create_module(self, spec):
         return self.loader.create_module(spec)
 
     def exec_module(self, module):
         self.loader.exec_module(module)
-        _keep_sessions_as_1_3_did(module)
+        self.patch(module)
 
 
 class _Finder:
-    """Finds sqlalchemy.orm.session as usual, with a patching loader."""
+    """Finds the patched modules as usual, with a patching loader."""
 
     def find_spec(self, name, path=None, target=None):
-        if name != TARGET:
+        patch = PATCHES.get(name)
+        if patch is None:
             return None
-        sys.meta_path.remove(self)
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is not None and spec.loader is not None:
-            spec.loader = _PatchingLoader(spec.loader)
+            spec.loader = _PatchingLoader(spec.loader, patch)
         return spec
 
 
