@@ -56,6 +56,9 @@ pub async fn grade(args: GradeArgs) -> Result<ExitCode, Failure> {
     }
     let dir = folder.as_ref().unwrap_or(&args.submission);
     let submission = Submission::from_dir(dir, &project).map_err(Failure::bad)?;
+    for note in submission.left_out() {
+        eprintln!("note: {note}");
+    }
     let grader = Grader::connect().await?;
     // Containers of earlier runs that crashed on this host are of no use to anyone.
     let _ = grader.sweep_orphans().await;

@@ -255,13 +255,23 @@ fn uploads_are_checked_before_anything_is_stored() {
         assert_eq!(reply.status, 400, "{}", text(&reply.body));
     }
 
-    // Accepted: a raw body and a multipart form; only the project's files are kept.
-    let raw = post(&ada, &project, "application/gzip", &good);
+    // Accepted: a raw body and a multipart form; only the project's files are kept, and the
+    // optional ones its `extra_files` globs accept.
+    let with_notes = archive(&[
+        ("answer.txt", b"42\n"),
+        ("notes/hint.txt", b"think"),
+        ("notes/deep/x.txt", b"no"),
+        ("node_modules/x.js", b"junk"),
+    ]);
+    let raw = post(&ada, &project, "application/gzip", &with_notes);
     assert_eq!(raw.status, 202, "{}", text(&raw.body));
     let raw = raw.json();
     assert_eq!(raw["status"], "queued");
-    assert_eq!(raw["files"], serde_json::json!(["answer.txt"]));
-    assert_eq!(raw["ignored_files"], 1);
+    assert_eq!(
+        raw["files"],
+        serde_json::json!(["answer.txt", "notes/hint.txt"])
+    );
+    assert_eq!(raw["ignored_files"], 2);
     let boundary = "checker-test-boundary";
     let mut form = Vec::new();
     form.extend_from_slice(

@@ -234,7 +234,10 @@ async fn run_with_own_files(context: &Context<'_>) -> CheckReport {
     };
     let report = check.kind.execute(context).await;
     let names: Vec<&str> = own.iter().map(SandboxFile::path).collect();
-    let keep = folders_of(&context.project.learner_files());
+    // The folders of named files, and of the extra files the submission brought.
+    let mut learner = context.project.learner_files();
+    learner.extend(context.submission.present().map(|(path, _)| path));
+    let keep = folders_of(&learner);
     let keep: Vec<&str> = keep.iter().map(String::as_str).collect();
     match sandbox.remove_changes_since(&mark, &names, &keep).await {
         Ok(()) => report,

@@ -21,6 +21,7 @@
 pub mod checks;
 pub mod compare;
 pub mod engine;
+pub mod extra_files;
 pub mod grading;
 pub mod images;
 pub mod report;

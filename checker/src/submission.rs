@@ -1,4 +1,5 @@
-//! A learner's files for one project: exactly the files the spec names, read safely.
+//! A learner's files for one project: exactly the files the spec names (and the optional ones
+//! its `extra_files` globs accept), read safely.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -86,10 +87,14 @@ impl LearnerFile {
     }
 }
 
-/// The files of a submission that a project's spec names; nothing else is ever read.
+/// The files of a submission that a project's spec names or accepts; nothing else is ever read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Submission {
     files: BTreeMap<String, Result<LearnerFile, FileProblem>>,
+    /// Optional files the spec's `extra_files` accepts (see [`crate::extra_files`]).
+    extras: BTreeMap<String, LearnerFile>,
+    /// Why files matching `extra_files` were left out.
+    left_out: Vec<String>,
 }
 
 impl Submission {
@@ -102,12 +107,17 @@ impl Submission {
         let root = dir
             .canonicalize()
             .map_err(|_| SubmissionError::NotADirectory(dir.to_owned()))?;
-        let files = project
-            .learner_files()
-            .into_iter()
-            .map(|path| (path.to_owned(), read_learner_file(&root, path)))
+        let named = project.learner_files();
+        let files = named
+            .iter()
+            .map(|path| ((*path).to_owned(), read_learner_file(&root, path)))
             .collect();
-        Ok(Submission { files })
+        let extras = project.extra_files.read_dir(&root, &named);
+        Ok(Submission {
+            files,
+            extras: extras.files,
+            left_out: extras.left_out,
+        })
     }
 
     /// The project's `folder` in `dir` when `dir` is the root of a repository rather than the
@@ -126,11 +136,13 @@ impl Submission {
     }
 
     /// A submission from files already in memory (an unpacked upload), keyed by relative
-    /// path. Like [`Submission::from_dir`], it keeps only the files the project names.
+    /// path. Like [`Submission::from_dir`], it keeps only the files the project names or
+    /// accepts.
     pub fn from_files(mut files: BTreeMap<String, LearnerFile>, project: &Project) -> Submission {
-        let files = project
-            .learner_files()
-            .into_iter()
+        let named = project.learner_files();
+        let named_files = named
+            .iter()
+            .copied()
             .filter_map(|path| {
                 let file = files.remove(path)?;
                 let size = file.contents.len() as u64;
@@ -142,7 +154,18 @@ impl Submission {
                 Some((path.to_owned(), file))
             })
             .collect();
-        Submission { files }
+        let extras = project.extra_files.select(files, &named);
+        Submission {
+            files: named_files,
+            extras: extras.files,
+            left_out: extras.left_out,
+        }
+    }
+
+    /// Why files that `extra_files` accepts were left out (a link, over a bound), one sentence
+    /// each.
+    pub fn left_out(&self) -> &[String] {
+        &self.left_out
     }
 
     /// The contents of `path`, or why it can't be used.
@@ -159,11 +182,12 @@ impl Submission {
         }
     }
 
-    /// Every usable file, by relative path.
+    /// Every usable file, by relative path: the named ones, then the extra ones.
     pub fn present(&self) -> impl Iterator<Item = (&str, &LearnerFile)> {
         self.files
             .iter()
             .filter_map(|(path, file)| Some((path.as_str(), file.as_ref().ok()?)))
+            .chain(self.extras.iter().map(|(path, file)| (path.as_str(), file)))
     }
 }
 
@@ -300,5 +324,34 @@ mod tests {
             Err(FileProblem::TooLarge(MAX_FILE_SIZE + 1))
         );
         assert_eq!(submission.file("8-clean_set.js"), Err(FileProblem::Missing));
+    }
+
+    #[test]
+    fn uploaded_files_keep_the_extra_files_the_globs_accept() {
+        let project = crate::spec::Project::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../tasks/0x02-Session_authentication"),
+        )
+        .unwrap();
+        let files = BTreeMap::from([
+            ("api/v1/app.py".to_owned(), LearnerFile::new("app")),
+            ("api/v1/auth/helpers.py".to_owned(), LearnerFile::new("h")),
+            ("config.py".to_owned(), LearnerFile::new("c")),
+            // A grader file's name and files outside the globs are never taken.
+            ("seed_users.py".to_owned(), LearnerFile::new("x")),
+            ("api/v1/notes.md".to_owned(), LearnerFile::new("n")),
+            ("node_modules/x.py".to_owned(), LearnerFile::new("j")),
+        ]);
+        let submission = Submission::from_files(files, &project);
+        let present: Vec<&str> = submission.present().map(|(path, _)| path).collect();
+        assert_eq!(
+            present,
+            ["api/v1/app.py", "api/v1/auth/helpers.py", "config.py"]
+        );
+        assert_eq!(
+            submission.file("api/v1/auth/helpers.py"),
+            Err(FileProblem::Missing),
+            "an extra file is no named file"
+        );
     }
 }

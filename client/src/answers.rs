@@ -104,6 +104,9 @@ pub struct ProjectInfo {
     pub repo_dir: Option<String>,
     /// Every file a learner provides.
     pub files: Vec<String>,
+    /// Globs of optional files the project also takes (none from older servers).
+    #[serde(default)]
+    pub extra_files: Vec<String>,
     /// Tasks in spec order.
     pub tasks: Vec<TaskInfo>,
     /// Upload limits.

@@ -133,13 +133,17 @@ async fn upload(
 ) -> Result<Accepted, ClientError> {
     let failed = |e: &dyn std::fmt::Display| ClientError::Failed(e.to_string());
     let names = project.files.clone();
+    let extra = project.extra_files.clone();
     let folder = dir.to_owned();
-    let packed = tokio::task::spawn_blocking(move || read_project_files(&folder, &names))
+    let packed = tokio::task::spawn_blocking(move || read_project_files(&folder, &names, &extra))
         .await
         .map_err(|e| failed(&e))?
         .map_err(|e| ClientError::Input(e.to_string()))?;
     for problem in &packed.problems {
         eprintln!("warning: {problem}; its task will fail");
+    }
+    for note in &packed.notes {
+        eprintln!("note: {note}");
     }
     if packed.files.is_empty() {
         return Err(ClientError::Input(format!(

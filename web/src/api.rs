@@ -453,6 +453,7 @@ fn wire_project(project: &Project, limits: &UploadLimits) -> wire::Project {
             .into_iter()
             .map(str::to_owned)
             .collect(),
+        extra_files: project.extra_files.patterns().to_vec(),
         tasks: project
             .tasks
             .iter()
@@ -604,15 +605,26 @@ async fn submit(
         .map(str::to_owned)
         .collect();
     let keep = wanted.clone();
-    let (unpacked, skipped) = tokio::task::spawn_blocking(move || {
+    let extra = project.extra_files.clone();
+    let (mut unpacked, skipped) = tokio::task::spawn_blocking(move || {
+        // Files outside the names and the `extra_files` globs are skipped unread.
         checker::upload::unpack_tar_gz_only(&archive, &limits, |path| {
-            keep.iter().any(|w| w == path)
+            keep.iter().any(|w| w == path) || extra.wants(path)
         })
     })
     .await
     .map_err(ApiError::internal)?
     .map_err(upload_refused)?;
-    let files: Vec<StoredFile> = unpacked.into_iter().map(stored).collect();
+    let named: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    let (named_files, others): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut unpacked)
+        .into_iter()
+        .partition(|(path, _)| named.contains(&path.as_str()));
+    let extras = project.extra_files.select(others, &named);
+    let files: Vec<StoredFile> = named_files
+        .into_iter()
+        .chain(extras.files)
+        .map(stored)
+        .collect();
     if files.is_empty() {
         return Err(ApiError::bad_request(
             format!("the archive holds none of the files of `{}`", project.id),

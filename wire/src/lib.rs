@@ -168,6 +168,11 @@ pub struct Project {
     pub repo_dir: Option<String>,
     /// The files a learner submits.
     pub files: Vec<String>,
+    /// Globs of optional files a learner may submit besides them (modules of their own that
+    /// the named files import), e.g. `api/**/*.py`; `*` stays inside one folder, `**` crosses
+    /// folders. Absent from older servers.
+    #[serde(default)]
+    pub extra_files: Vec<String>,
     /// Its tasks, in order.
     pub tasks: Vec<Task>,
     /// Bounds on an uploaded archive.

@@ -46,6 +46,8 @@ pub struct Project {
     pub folder: Option<String>,
     /// Tasks in order.
     pub tasks: Vec<Task>,
+    /// Optional learner files accepted by glob (`extra_files:`), besides those tasks name.
+    pub extra_files: crate::extra_files::ExtraFiles,
     /// Hash of the spec and its grader files: results stay tied to the spec they were graded by.
     pub version: String,
 }

@@ -50,6 +50,14 @@ pub struct RawProject {
     #[serde(default)]
     #[schemars(with = "Vec<RawService>")]
     pub services: Vec<Spanned<RawService>>,
+    /// Optional learner files accepted by glob besides those the tasks name, e.g.
+    /// `["api/**/*.py", "models/*.py"]`: modules of the learner's own that named files import.
+    /// Relative to the learner's project folder; `*` and `?` stay inside one folder, `**`
+    /// crosses folders; no `..`, no absolute path. At most 100 files of 4 MiB together are
+    /// taken, never through a symbolic link, never under a grader file's name.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub extra_files: Vec<Spanned<String>>,
     /// The tasks, in the order learners see them.
     #[schemars(with = "Vec<RawTask>")]
     pub tasks: Spanned<Vec<RawTask>>,

@@ -324,7 +324,15 @@ fn the_curriculum_reports_every_broken_project_and_keeps_the_good_ones() {
 fn the_json_schema_describes_every_key() {
     let schema = json_schema().to_string();
     for key in [
-        "runtime", "tasks", "checks", "expect", "stdout", "compare", "hidden", "gate",
+        "runtime",
+        "tasks",
+        "checks",
+        "expect",
+        "stdout",
+        "compare",
+        "hidden",
+        "gate",
+        "extra_files",
     ] {
         assert!(schema.contains(&format!("\"{key}\"")), "schema lacks {key}");
     }
@@ -728,4 +736,42 @@ fn service_problems_name_their_position() {
     let found = errors(&unknown_key, &[("sql/a.sql", ""), ("sql/b.sql", "")]);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].0 >= 7 && found[0].0 <= 12, "{found:?}");
+}
+
+#[test]
+fn extra_files_take_globs_beside_the_named_files_but_never_a_grader_file() {
+    let yaml = VALID.replace(
+        "support: [package.json]",
+        "support: [package.json]\nextra_files: [\"lib/**/*.js\", \"*.js\"]",
+    );
+    let (_dir, project) = load(&yaml, &valid_files());
+    let project = project.unwrap();
+    assert_eq!(project.extra_files.patterns(), ["lib/**/*.js", "*.js"]);
+    assert!(project.extra_files.wants("lib/a/b.js"));
+    assert!(project.extra_files.wants("helpers.js"));
+    // Grader files keep their names: a learner's `0-main.js` never replaces the harness.
+    assert!(!project.extra_files.wants("0-main.js"));
+    assert!(!project.extra_files.wants("package.json"));
+    assert!(!project.extra_files.wants("lib/a.ts"));
+    let (_dir, plain) = load(VALID, &valid_files());
+    assert!(plain.unwrap().extra_files.is_empty());
+}
+
+#[test]
+fn extra_files_patterns_that_leave_the_folder_name_their_position() {
+    for (pattern, why) in [
+        ("../other/*.py", "`..`"),
+        ("/etc/*", "absolute path"),
+        ("api/[x.py", "extra_files pattern is not allowed"),
+    ] {
+        let yaml = VALID.replace(
+            "support: [package.json]",
+            &format!("support: [package.json]\nextra_files:\n  - api/*.py\n  - \"{pattern}\""),
+        );
+        let found = errors(&yaml, &valid_files());
+        assert_eq!(found.len(), 1, "{pattern}: {found:?}");
+        let (line, column, message) = &found[0];
+        assert_eq!((*line, *column), (9, 5), "{pattern}: {message}");
+        assert!(message.contains(why), "{pattern}: {message}");
+    }
 }

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use super::raw::{RawLimits, RawProject, RawService, RawTask};
 use super::{Check, GraderFile, Limits, Project, SPEC_FILE, SpecError, SpecErrors, Task};
 use crate::checks::{self, RawCheck};
+use crate::extra_files::ExtraFiles;
 use crate::runtime;
 use crate::services::{self, Fresh, ServiceUse};
 use crate::submission::FileProblem;
@@ -258,6 +259,7 @@ impl Validator {
         for check in tasks.iter_mut().flat_map(|t| &mut t.checks) {
             check.own_files.retain(|f| !self.shared.contains(&f.name));
         }
+        let extra_files = self.extra_files(&raw.extra_files);
         let version = self.version(text);
         Some(Project {
             id,
@@ -275,8 +277,29 @@ impl Validator {
             repository: raw.repository.map(|r| r.value),
             folder: raw.folder.map(|f| f.value.trim_end_matches('/').to_owned()),
             tasks,
+            extra_files,
             version,
         })
+    }
+
+    /// The `extra_files` globs, each checked where it is written; they never take a grader
+    /// file's place.
+    fn extra_files(&mut self, raw: &[Spanned<String>]) -> ExtraFiles {
+        let patterns: Vec<String> = raw.iter().map(|p| p.value.clone()).collect();
+        match ExtraFiles::new(&patterns) {
+            Ok(extra) => extra.reserving(self.grader_files.keys().cloned()),
+            Err((index, why)) => {
+                let at = raw.get(index).or(raw.last()).map_or((0, 0), loc);
+                self.error(
+                    at,
+                    format!("extra_files pattern is not allowed: {why}"),
+                    Some(
+                        "write a glob relative to the learner's project folder, e.g. `api/**/*.py`",
+                    ),
+                );
+                ExtraFiles::default()
+            }
+        }
     }
 
     /// The project's services: each known, named once, with valid options.

@@ -337,6 +337,7 @@ impl Fetched {
         &self,
         dir: Option<&str>,
         wanted: &[&str],
+        extra: &checker::extra_files::ExtraFiles,
         limits: &FetchLimits,
     ) -> Result<BTreeMap<String, LearnerFile>, FetchError> {
         let prefix = dir
@@ -355,7 +356,13 @@ impl Fetched {
                 continue;
             };
             if !wanted.contains(&relative) {
-                continue;
+                // An optional extra file is taken only when it is a plain file within bounds
+                // (`ExtraFiles::select` applies the rest); otherwise it is left, unread.
+                let size = entry.size.unwrap_or(0);
+                let plain = entry.kind == "blob" && entry.mode != "120000";
+                if !extra.wants(relative) || !plain || size > limits.max_file {
+                    continue;
+                }
             }
             if entry.mode == "120000" {
                 return Err(FetchError::Symlink(relative.to_owned()));

@@ -229,18 +229,21 @@ async fn queue_commit(
     let mut dir = project.folder.as_deref();
     let wanted = project.learner_files();
     let mut files: BTreeMap<String, LearnerFile> = fetched
-        .read_files(dir, &wanted, &state.git.limits)
+        .read_files(dir, &wanted, &project.extra_files, &state.git.limits)
         .await
         .map_err(fetch_refused)?;
     let own_repository = project.repository.is_none() || project.is_repository(url.name());
-    if files.is_empty() && dir.is_some() && !own_repository {
+    let holds_named = |files: &BTreeMap<String, LearnerFile>| {
+        files.keys().any(|path| wanted.contains(&path.as_str()))
+    };
+    if !holds_named(&files) && dir.is_some() && !own_repository {
         dir = None;
         files = fetched
-            .read_files(dir, &wanted, &state.git.limits)
+            .read_files(dir, &wanted, &project.extra_files, &state.git.limits)
             .await
             .map_err(fetch_refused)?;
     }
-    if files.is_empty() {
+    if !holds_named(&files) {
         return Err(ApiError::bad_request(
             format!(
                 "commit {} holds none of the files of `{}` in {}",
@@ -256,6 +259,13 @@ async fn queue_commit(
             ),
         ));
     }
+    let (named, others): (BTreeMap<_, _>, BTreeMap<_, _>) = files
+        .into_iter()
+        .partition(|(path, _)| wanted.contains(&path.as_str()));
+    let files: BTreeMap<String, LearnerFile> = named
+        .into_iter()
+        .chain(project.extra_files.select(others, &wanted).files)
+        .collect();
     let names: Vec<String> = files.keys().cloned().collect();
     let source = GitSource {
         url: url.redacted(),
