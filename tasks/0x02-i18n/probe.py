@@ -48,7 +48,7 @@ def shown_time(request):
     text = re.sub(r"\s+", " ", page.get_data(as_text=True))
     found = re.search(r"(?:The current time is|Nous sommes le) (.*?)\.? ?<", text)
     if not found:
-        return "no current time on the page"
+        return "neither 'The current time is' nor 'Nous sommes le' on the page"
     shown = found.group(1).strip().rstrip(".")
     # The page's moment lies between before and after: any second of it matches.
     moment = before.replace(microsecond=0)
