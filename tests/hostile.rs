@@ -432,6 +432,57 @@ fn attacks_on_services_only_hurt_their_own_submission() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// What each attack on the Star Wars API stand-in gets, in the project's order.
+const SWAPI_VERDICTS: &[(&str, &str)] = &[
+    ("floods the API with requests at once", "passed"),
+    ("holds sockets open without a request", "time_limit"),
+    // It kills itself: nothing of the service is in its process namespace.
+    ("kills every process it can", "runtime_error"),
+    ("points the API's host name elsewhere", "passed"),
+    ("looks for the service's private key", "passed"),
+    (
+        "the API still answers with a verified certificate",
+        "passed",
+    ),
+];
+
+/// A learner that floods the Star Wars API stand-in, holds its sockets, kills what it can or
+/// tries to redirect its host name gets truthful verdicts, the API keeps answering with a
+/// certificate Node verifies, and no container is left.
+#[test]
+fn attacks_on_the_api_stand_in_only_hurt_their_own_submission() {
+    if !support::docker::swapi_ready() {
+        return;
+    }
+    let project = fixture("hostile/swapi/project");
+    let submission = fixture("hostile/swapi/submission");
+    let output = run_tracked(&["grade", &project, &submission, "--json", "--show-hidden"]);
+    let report = report_of(&output);
+    assert_eq!(
+        (output.status.code(), &report["platform_error"]),
+        (Some(1), &Value::Null),
+        "{}",
+        stderr(&output)
+    );
+    let checks = checks(&report);
+    let names: Vec<&str> = checks
+        .iter()
+        .map(|(_, check)| check["name"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = SWAPI_VERDICTS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        names, expected,
+        "the project's checks and SWAPI_VERDICTS differ"
+    );
+    let wrong: Vec<String> = checks
+        .iter()
+        .zip(SWAPI_VERDICTS)
+        .filter(|((_, check), (_, want))| check["verdict"] != *want)
+        .map(|((task, check), (_, want))| format!("expected {want}: {}", describe(task, check)))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 /// A submission whose named files are links, a folder, a named pipe or a giant, built here
 /// because links don't belong in the repository.
 fn hostile_files() -> tempfile::TempDir {

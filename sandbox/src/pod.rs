@@ -142,6 +142,20 @@ impl Sandbox {
             ),
         ]);
         let (tmpfs, cap_add) = runner::container_options(engine.runner, tmpfs);
+        // Names that services stand in for resolve to the pod's loopback.
+        let extra_hosts: Vec<String> = config
+            .services
+            .iter()
+            .flat_map(|s| s.hosts.iter().map(|host| format!("{host}:127.0.0.1")))
+            .collect();
+        // Network sysctls belong to the namespace's owner, this container; a service joining it
+        // cannot set them.
+        let sysctls = config.services.iter().any(|s| s.low_ports).then(|| {
+            HashMap::from([(
+                "net.ipv4.ip_unprivileged_port_start".to_owned(),
+                "0".to_owned(),
+            )])
+        });
         let host_config = HostConfig {
             // Mode "none" gives the pod a network namespace of its own with loopback only;
             // services join it, so they are reachable on localhost and nothing else is.
@@ -159,6 +173,8 @@ impl Sandbox {
             ipc_mode: Some("private".into()),
             // Shared memory is one more tmpfs; keep it small (it counts towards `memory` too).
             shm_size: Some(8 * 1024 * 1024),
+            extra_hosts: (!extra_hosts.is_empty()).then_some(extra_hosts),
+            sysctls,
             ..Default::default()
         };
         let name = format!(
@@ -214,6 +230,7 @@ impl Sandbox {
             sandbox.add_service(spec, &engine.owner).await?;
         }
         sandbox.wait_services_ready().await?;
+        sandbox.share_service_files().await?;
         let counters = sandbox.read_memory_counters().await?;
         *lock(&sandbox.memory) = counters;
         sandbox.runner.start(&sandbox).await;

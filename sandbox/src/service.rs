@@ -59,6 +59,18 @@ pub struct ServiceSpec {
     /// every key or database gone). `None`: the service cannot be reset in place, so a reset
     /// restarts the pod.
     pub reset: Option<String>,
+    /// Host names the learner's container resolves to the pod's loopback (its `/etc/hosts`,
+    /// which learner code cannot change), for a service standing in for a public host that
+    /// the school's code names in a hard-coded URL.
+    pub hosts: Vec<String>,
+    /// Whether the service listens on ports below 1024 (80 and 443 of the host it stands in
+    /// for): the pod's network namespace then lets unprivileged users bind them, so the
+    /// service needs no capability.
+    pub low_ports: bool,
+    /// A file of the service's image copied, once it is ready, into the learner's work
+    /// directory (owned by root, read-only) under a relative name: (path in the service,
+    /// name for the learner), e.g. the certificate of the authority that signed its own.
+    pub share: Option<(String, String)>,
 }
 
 /// What a service runs once ready: a `/bin/sh` script inside its container, fed `stdin`.
@@ -102,6 +114,9 @@ impl ServiceSpec {
             ready_timeout: Duration::from_secs(30),
             setup: None,
             reset: None,
+            hosts: Vec::new(),
+            low_ports: false,
+            share: None,
         }
     }
 
@@ -124,6 +139,20 @@ impl ServiceSpec {
                 .name
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let hosts_fine = self.hosts.iter().all(|host| {
+            !host.is_empty()
+                && host.len() <= 253
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        });
+        if !hosts_fine {
+            return Err(SandboxError::Service {
+                service: self.name.clone(),
+                reason: "a host name is letters, digits, `-` and `.`".into(),
+                logs: String::new(),
+            });
+        }
         if fine {
             Ok(())
         } else {
@@ -293,6 +322,43 @@ impl Sandbox {
             ),
             logs: printed,
         })
+    }
+
+    /// Copies each service's shared file (see [`ServiceSpec::share`]) into the learner's work
+    /// directory, owned by root and read-only; restored like every upload after a restart.
+    pub(crate) async fn share_service_files(&self) -> Result<(), SandboxError> {
+        for service in &self.services {
+            let Some((path, name)) = &service.spec.share else {
+                continue;
+            };
+            let script = format!("cat '{}'", path.replace('\'', "'\\''"));
+            let exec = self
+                .shell_exec(service, &script, false, "read a service's shared file")
+                .await?;
+            let request = RunRequest::new(&script, Duration::from_secs(10));
+            let (outcome, _) = run::stream_exec(&self.docker, &exec, &request, false).await?;
+            let code = if outcome.termination == crate::Termination::Exited {
+                run::exit_code(&self.docker, &exec).await?
+            } else {
+                None
+            };
+            if code != Some(0) {
+                return Err(SandboxError::Service {
+                    service: service.spec.name.clone(),
+                    reason: format!("its shared file {path} could not be read"),
+                    logs: String::from_utf8_lossy(&outcome.stderr).into_owned(),
+                });
+            }
+            let file = crate::archive::SandboxFile::try_new(name, outcome.stdout).map_err(|e| {
+                SandboxError::Service {
+                    service: service.spec.name.clone(),
+                    reason: format!("its shared file's name {name:?} is {e}"),
+                    logs: String::new(),
+                }
+            })?;
+            self.upload_protected(&[file]).await?;
+        }
+        Ok(())
     }
 
     /// The pod's services as (name, container id), in configuration order.

@@ -52,3 +52,17 @@ pub fn services_ready() -> bool {
         "run `checker images build`",
     )
 }
+
+/// Whether Docker, the node runtime and the Star Wars API stand-in's image are here.
+pub fn swapi_ready() -> bool {
+    let ready = docker_ready()
+        && Command::new("docker")
+            .args(["image", "inspect", "checker/swapi:bookworm"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+    available(
+        "the node runtime and the swapi service image",
+        ready,
+        "run `checker images build`",
+    )
+}

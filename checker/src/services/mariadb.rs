@@ -61,6 +61,9 @@ pub(super) const MARIADB: Service = Service {
     // The mysql client and PyMySQL/mysql-connector go over TCP to the service; the client's
     // default, a Unix socket, is in the service's container, not the learner's.
     learner_env: &[("MYSQL_HOST", "127.0.0.1")],
+    hosts: &[],
+    low_ports: false,
+    share: None,
     description: "MariaDB 10.11 (Debian 12's mariadb-server) for MySQL 5.7: root without a \
                   password on localhost:3306, data in memory",
 };

@@ -5,6 +5,7 @@
 
 mod mariadb;
 mod redis;
+mod swapi;
 
 use std::time::Duration;
 
@@ -48,6 +49,14 @@ pub struct Service {
     /// Environment of every learner command, so that the school's clients find the service on
     /// `localhost` (a spec's own `env` wins).
     pub learner_env: &'static [(&'static str, &'static str)],
+    /// Public host names the service stands in for: the learner's container resolves them to
+    /// the pod's loopback, so a hard-coded URL of the school's reaches the service.
+    pub hosts: &'static [&'static str],
+    /// Whether it listens on ports below 1024 (a stand-in for a public host's 80 and 443).
+    pub low_ports: bool,
+    /// A file of the image copied into the learner's work directory once the service is
+    /// ready: (path in the image, name in the work directory).
+    pub share: Option<(&'static str, &'static str)>,
     /// What learners get, for `checker images list` and the README.
     pub description: &'static str,
 }
@@ -65,7 +74,7 @@ pub struct ImageFile {
 }
 
 /// Every service Checker knows. Keep `docker/services/<name>/Dockerfile` in step (a test checks).
-pub const SERVICES: &[Service] = &[redis::REDIS, mariadb::MARIADB];
+pub const SERVICES: &[Service] = &[redis::REDIS, mariadb::MARIADB, swapi::SWAPI];
 
 /// The service called `name`, if Checker ships one.
 pub fn find(name: &str) -> Option<&'static Service> {
@@ -139,6 +148,11 @@ impl ServiceUse {
             timeout: Duration::from_secs(60),
         });
         spec.reset = Some(service.reset.to_owned());
+        spec.hosts = service.hosts.iter().map(|h| (*h).to_owned()).collect();
+        spec.low_ports = service.low_ports;
+        spec.share = service
+            .share
+            .map(|(path, name)| (path.to_owned(), name.to_owned()));
         spec
     }
 }

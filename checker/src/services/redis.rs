@@ -29,5 +29,8 @@ pub(super) const REDIS: Service = Service {
             redis-cli CLIENT KILL TYPE pubsub > /dev/null; redis-cli FLUSHALL | grep -q OK",
     databases: false,
     learner_env: &[],
+    hosts: &[],
+    low_ports: false,
+    share: None,
     description: "Redis 7.0 (Debian 12's redis-server) on localhost:6379, in memory, 48 MB of data",
 };
