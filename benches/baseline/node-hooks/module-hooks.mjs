@@ -55,6 +55,11 @@ function hasModuleSyntax(source) {
   }
 }
 
+/** Whether a `.js` file's source is an ES module (a `#!` line is ignored, as Node does). */
+export function isModuleSource(source) {
+  return hasModuleSyntax(source.startsWith('#!') ? `//${source}` : source);
+}
+
 // CommonJS names an ES module file uses, and what defines them there. The definitions go on the
 // file's first line (in place of a `#!` line, meaningless for an imported file), so line numbers
 // in errors stay the learner's.
@@ -84,7 +89,7 @@ export async function load(url, context, next) {
     return next(url, context);
   }
   const source = await readFile(fileURLToPath(url), 'utf8');
-  if (hasModuleSyntax(source.startsWith('#!') ? `//${source}` : source)) {
+  if (isModuleSource(source)) {
     return { format: 'module', source: withCommonJsNames(source), shortCircuit: true };
   }
   // Node's CommonJS loader reads the file itself and reports its own errors with file:line.

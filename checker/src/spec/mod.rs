@@ -21,6 +21,10 @@ pub use crate::checks::CheckKind;
 /// Name of the spec file inside a project folder.
 pub const SPEC_FILE: &str = "project.yaml";
 
+/// Folder beside the projects holding grader files several projects use; a spec names them
+/// `../_shared/NAME`. It holds no spec, so it is never taken for a project.
+pub const SHARED_DIR: &str = "_shared";
+
 /// A validated curriculum project.
 #[derive(Debug, Clone)]
 pub struct Project {

@@ -372,6 +372,86 @@ tasks:
     assert_eq!((errors[0].line, errors[0].column), (4, 11));
 }
 
+/// A curriculum folder holding project `demo` (with `support`) and the shared folder's files.
+fn curriculum_with_shared(support: &str, shared: &[(&str, &str)]) -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let project = root.path().join("demo");
+    std::fs::create_dir(&project).unwrap();
+    let yaml = format!(
+        "id: demo\ntitle: Demo\nruntime: node\nsupport: {support}\ntasks:\n  \
+         - {{ id: t, title: T, checks: [{{ name: c, run: 'true' }}] }}\n"
+    );
+    std::fs::write(project.join(SPEC_FILE), yaml).unwrap();
+    for (path, contents) in shared {
+        let full = root.path().join(SHARED_DIR).join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, contents).unwrap();
+    }
+    root
+}
+
+#[test]
+fn a_shared_grader_file_is_read_from_the_curriculum_folder_and_placed_by_its_name() {
+    let root = curriculum_with_shared(
+        "[../_shared/hooks/module-hooks.mjs]",
+        &[("hooks/module-hooks.mjs", "export {};\n")],
+    );
+    let (projects, errors) = load_curriculum(root.path());
+    assert!(errors.is_empty(), "{}", SpecErrors(errors));
+    // The shared folder holds no spec: it is not a project.
+    let ids: Vec<&str> = projects.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["demo"]);
+    let files: Vec<(&str, &[u8])> = projects[0]
+        .grader_files
+        .iter()
+        .map(|f| (f.name.as_str(), f.contents.as_slice()))
+        .collect();
+    assert_eq!(files, [("module-hooks.mjs", &b"export {};\n"[..])]);
+    // The file's contents are part of the project's version.
+    let before = projects[0].version.clone();
+    std::fs::write(
+        root.path().join("_shared/hooks/module-hooks.mjs"),
+        "export const changed = 1;\n",
+    )
+    .unwrap();
+    let after = Project::load(&root.path().join("demo")).unwrap().version;
+    assert_ne!(before, after);
+}
+
+#[test]
+fn shared_grader_files_are_never_read_through_links_nor_outside_the_shared_folder() {
+    let outside = |support: &str| {
+        let root = curriculum_with_shared(support, &[("real.mjs", "")]);
+        let errors = Project::load(&root.path().join("demo")).unwrap_err().0;
+        errors.into_iter().map(|e| e.message).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        outside("[../_shared/../demo/project.yaml, ../other/x.js, ../_shared/missing.mjs]"),
+        [
+            "grader file path `../_shared/../demo/project.yaml` is not allowed: \
+             `../demo/project.yaml` leaves its directory (`..`) in `_shared`",
+            "grader file path is not allowed: `../other/x.js` leaves its directory (`..`)",
+            "grader file `../_shared/missing.mjs` was not found",
+        ]
+    );
+    // A link inside the shared folder, and the shared folder itself a link.
+    let root = curriculum_with_shared("[../_shared/passwd]", &[]);
+    std::fs::create_dir(root.path().join(SHARED_DIR)).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", root.path().join("_shared/passwd")).unwrap();
+    let errors = Project::load(&root.path().join("demo")).unwrap_err().0;
+    assert_eq!(
+        errors[0].message,
+        "grader file `../_shared/passwd` is a symbolic link or lies behind one"
+    );
+    let root = curriculum_with_shared("[../_shared/hostname]", &[]);
+    std::os::unix::fs::symlink("/etc", root.path().join(SHARED_DIR)).unwrap();
+    let errors = Project::load(&root.path().join("demo")).unwrap_err().0;
+    assert_eq!(
+        errors[0].message,
+        "grader file `../_shared/hostname` is a symbolic link or lies behind one"
+    );
+}
+
 #[test]
 fn the_json_schema_lists_every_comparison_mode() {
     let schema = json_schema();

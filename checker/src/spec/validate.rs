@@ -11,7 +11,9 @@ use serde_saphyr::Spanned;
 use sha2::{Digest, Sha256};
 
 use super::raw::{RawLimits, RawProject, RawService, RawTask};
-use super::{Check, GraderFile, Limits, Project, SPEC_FILE, SpecError, SpecErrors, Task};
+use super::{
+    Check, GraderFile, Limits, Project, SHARED_DIR, SPEC_FILE, SpecError, SpecErrors, Task,
+};
 use crate::checks::{self, RawCheck};
 use crate::extra_files::ExtraFiles;
 use crate::runtime;
@@ -81,6 +83,9 @@ fn parse_hint(error: &serde_saphyr::Error) -> Option<String> {
         None
     }
 }
+
+/// How a spec names a file of the curriculum's shared folder.
+const SHARED_PREFIX: &str = "../_shared/";
 
 fn loc<T>(spanned: &Spanned<T>) -> (u64, u64) {
     Validator::loc(spanned)
@@ -505,24 +510,49 @@ impl Validator {
         Some(name)
     }
 
-    /// Reads a grader file, refusing paths that leave the project folder; placed by its name.
+    /// Reads a grader file, refusing paths that leave the project folder (except for the
+    /// curriculum's shared folder, `../_shared/...`); placed by its name.
     fn read_grader_file(&mut self, spec_path: &Spanned<String>) -> Option<GraderFile> {
         let relative = &spec_path.value;
-        if let Err(why) = sandbox::validate_relative_path(relative) {
+        // A file several projects use lives once in the shared folder beside the projects; the
+        // path is read from the project's parent, so `_shared` itself is refused if a link.
+        let (root, within) = match relative.strip_prefix(SHARED_PREFIX) {
+            Some(rest) => (self.dir.join(".."), (SHARED_DIR, rest)),
+            None => (self.dir.clone(), ("", relative.as_str())),
+        };
+        if let Err(why) = sandbox::validate_relative_path(within.1) {
+            let message = if within.0.is_empty() {
+                format!("grader file path is not allowed: {why}")
+            } else {
+                format!("grader file path `{relative}` is not allowed: {why} in `{SHARED_DIR}`")
+            };
             self.error(
                 loc(spec_path),
-                format!("grader file path is not allowed: {why}"),
-                Some("name a file inside the project folder, e.g. `harness/0-main.js`"),
+                message,
+                Some(&format!(
+                    "name a file inside the project folder, e.g. `harness/0-main.js`, or in \
+                     the curriculum's shared folder, e.g. `{SHARED_PREFIX}api.py`"
+                )),
             );
             return None;
         }
         let name = relative.rsplit('/').next().unwrap_or(relative).to_owned();
+        let path_in_root = if within.0.is_empty() {
+            within.1.to_owned()
+        } else {
+            format!("{}/{}", within.0, within.1)
+        };
         // Never through a symbolic link, anywhere on the path: a link could reach any file of
         // the grading host and upload it into every sandbox.
-        match crate::submission::read_file_within(&self.dir, relative, MAX_GRADER_FILE) {
+        match crate::submission::read_file_within(&root, &path_in_root, MAX_GRADER_FILE) {
             Ok(contents) => Some(GraderFile { name, contents }),
             Err(problem) => {
                 let hint = match problem {
+                    FileProblem::Missing if !within.0.is_empty() => format!(
+                        "shared grader files live in the `{SHARED_DIR}` folder beside the \
+                         project folders: {}",
+                        root.join(SHARED_DIR).display()
+                    ),
                     FileProblem::Missing => format!(
                         "paths are relative to the project folder {}",
                         self.dir.display()

@@ -1,3 +1,3 @@
-function probeWork(employee: Director | Teacher): string {
-  return isDirector(employee) ? employee.workDirectorTasks() : employee.workTeacherTasks();
-}
+const probeWork = (employee: Director | Teacher): string => (
+  isDirector(employee) ? employee.workDirectorTasks() : employee.workTeacherTasks()
+);

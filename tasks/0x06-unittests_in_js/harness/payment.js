@@ -3,7 +3,10 @@
 // Usage: node payment.js MODULE
 const sinon = require('sinon');
 const Utils = require('./utils');
-const send = require(`./${process.argv[2]}`);
+// The task names the function, not how the file exports it: the function itself, or an object
+// holding it (`module.exports = { sendPaymentRequestToApi }`).
+const loaded = require(`./${process.argv[2]}`);
+const send = typeof loaded === 'function' ? loaded : loaded.sendPaymentRequestToApi;
 
 const calls = sinon.spy(Utils, 'calculateNumber');
 const printed = [];

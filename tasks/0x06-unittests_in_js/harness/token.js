@@ -1,5 +1,7 @@
 // Prints what the learner's getPaymentTokenFromAPI(true) gives.
-const getPaymentTokenFromAPI = require('./6-payment_token');
+// The function itself, or an object holding it (`module.exports = { getPaymentTokenFromAPI }`).
+const loaded = require('./6-payment_token');
+const getPaymentTokenFromAPI = typeof loaded === 'function' ? loaded : loaded.getPaymentTokenFromAPI;
 
 const answer = getPaymentTokenFromAPI(true);
 console.log(`returns a promise: ${answer instanceof Promise}`);

@@ -1,10 +1,10 @@
-// A fake API call: resolves with the API's answer when success is true; otherwise it does
-// nothing, and its promise resolves with nothing (learners' tests of that case await it).
+// A fake API call: resolves with the API's answer when success is true; otherwise, as the task
+// says, it does nothing: it returns undefined (a test may `await` it, or expect undefined).
 function getPaymentTokenFromAPI(success) {
   if (success) {
     return Promise.resolve({ data: 'Successful answer from the API' });
   }
-  return Promise.resolve(undefined);
+  return undefined;
 }
 
 // Both `require(...)` and `require(...).getPaymentTokenFromAPI` give the function.
