@@ -2,7 +2,7 @@
 //! grading`). Every figure of one section is taken in the same loop, variants interleaved, so
 //! that the machine's load weighs on all of them alike; the load average is printed with them.
 //!
-//! - Whole projects (the reference ES6 submission, 36 checks, and a Python one): the runner
+//! - Whole projects (the reference ES6 submission, 48 checks (12 of them ESLint), and a Python one): the runner
 //!   inside the sandbox (the default) against one `docker exec` per check (`CHECKER_COMMANDS=exec`,
 //!   the path before the runner), cold (sandboxes created per submission) and warm (a pool), on
 //!   one lane and on two (`--jobs 1`, `--jobs 2`).

@@ -457,7 +457,7 @@ fn the_cli_signs_in_submits_and_waits_like_grade() {
         "{out}"
     );
     assert!(
-        out.contains("ES6 data manipulation: 90.91% (11/12 tasks), bonus 100%"),
+        out.contains("ES6 data manipulation: 93.18% (11/12 tasks), bonus 100%"),
         "{out}"
     );
     assert_eq!(
@@ -473,11 +473,11 @@ fn the_cli_signs_in_submits_and_waits_like_grade() {
     let es6 = &scores[0];
     assert_eq!(es6["project"], "es6-data-manipulation");
     assert_eq!(es6["best_score"], 100.0);
-    assert_eq!(es6["latest_score"], 90.91);
+    assert_eq!(es6["latest_score"], 93.18);
     assert_eq!(es6["graded"], 2);
     let table = text(&sandbox.run(&["scores"], "").stdout);
     assert!(
-        table.contains("ES6 data manipulation") && table.contains("90.91%"),
+        table.contains("ES6 data manipulation") && table.contains("93.18%"),
         "{table}"
     );
 
@@ -509,7 +509,7 @@ fn the_cli_signs_in_submits_and_waits_like_grade() {
     let done: Value = serde_json::from_str(done.lines().next().unwrap()).unwrap();
     assert_eq!(
         (done["status"].as_str(), done["score"].as_f64()),
-        (Some("graded"), Some(90.91))
+        (Some("graded"), Some(93.18))
     );
     for data in stream.split("event: check\ndata: ").skip(1) {
         let event: Value = serde_json::from_str(data.lines().next().unwrap()).unwrap();
