@@ -151,17 +151,11 @@ impl Grader {
     /// Refuses a shipped runtime's image built from an older recipe (a missing image is the
     /// sandbox's to report). Other images are the project author's and taken as they are.
     async fn require_current_image(&self, image: &str) -> Result<(), GradeError> {
-        let known = |current: &Mutex<Vec<String>>| {
-            current
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .iter()
-                .any(|i| i == image)
-        };
+        let current = || self.current.lock().unwrap_or_else(|p| p.into_inner());
         let Some(runtime) = crate::runtime::RUNTIMES.iter().find(|r| r.image == image) else {
             return Ok(());
         };
-        if known(&self.current) {
+        if current().iter().any(|i| i == image) {
             return Ok(());
         }
         match crate::images::state(self, &runtime.into()).await? {
@@ -169,8 +163,7 @@ impl Grader {
                 image: image.to_owned(),
             }),
             crate::images::ImageState::Current { .. } => {
-                let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
-                current.push(image.to_owned());
+                current().push(image.to_owned());
                 Ok(())
             }
             crate::images::ImageState::Missing => Ok(()),
