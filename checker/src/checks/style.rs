@@ -411,7 +411,7 @@ impl StyleCheck {
         let run = cell
             .get_or_init(|| async {
                 let mut files: Vec<String> = self.paths.clone();
-                let mut together = 1u64;
+                let mut together = 0u64; // this check is one of them
                 for check in context.project.tasks.iter().flat_map(|t| &t.checks) {
                     let super::CheckKind::Style(other) = &check.kind else {
                         continue;
